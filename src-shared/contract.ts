@@ -1,0 +1,336 @@
+/**
+ * The one contract between the renderer (through the preload), the IPC layer, the CLI and the tests.
+ * Add a command here first; the compiler then shows every place that must handle it.
+ *
+ * Every input is an object parsed with zod in main before it reaches the service.
+ */
+import { z } from "zod";
+import type {
+  App,
+  AuditEntry,
+  CredentialView,
+  DueCounts,
+  DueItem,
+  Environment,
+  Preferences,
+  SearchHit,
+  VaultStatus,
+  VersionView,
+} from "./model";
+import { PROVIDERS } from "./model";
+
+const MAX_VALUE = 1024 * 1024;
+const id = z.string().uuid();
+const text = (max: number) => z.string().max(max);
+const name = z.string().trim().min(1, "Required").max(200);
+/** Env var names: letters, digits and underscores, not starting with a digit. */
+export const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envVar = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(
+    ENV_VAR_PATTERN,
+    "Use letters, digits and _ only, not starting with a digit",
+  );
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
+const password = z.string().min(1, "Required").max(1024);
+const tags = z.array(text(100)).max(50);
+
+export const fieldKindSchema = z.enum(["secret", "public"]);
+export const fieldInputSchema = z.object({
+  label: text(200).default(""),
+  envVar,
+  kind: fieldKindSchema,
+  value: text(MAX_VALUE),
+});
+
+const credentialMeta = {
+  name,
+  provider: z.enum(PROVIDERS).default("manual"),
+  providerCredentialId: text(500).default(""),
+  status: z.enum(["active", "revoked", "expired"]).default("active"),
+  role: text(200).default(""),
+  allowedHosts: z.array(text(500)).max(100).default([]),
+  owner: text(200).default(""),
+  tags: tags.default([]),
+  notes: text(20_000).default(""),
+  expiresAt: epochMs.nullable().default(null),
+  /** null = never rotate. */
+  rotationIntervalDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .default(90),
+  lastRotatedAt: epochMs.nullable().default(null),
+};
+
+const appFields = {
+  name,
+  description: text(2000).default(""),
+  appId: text(500).default(""),
+  tags: tags.default([]),
+  notes: text(20_000).default(""),
+};
+
+const envFields = {
+  name,
+  apiUrl: text(2000).default(""),
+  wsUrl: text(2000).default(""),
+  region: text(100).default(""),
+  notes: text(20_000).default(""),
+};
+
+const partial = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape).partial().strict();
+
+const preferencesSchema = z.object({
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+  clipboardClearSeconds: z.number().int().min(5).max(600),
+  remaskSeconds: z.number().int().min(3).max(600),
+  warnDays: z.number().int().min(1).max(365),
+  theme: z.enum(["system", "light", "dark"]),
+});
+
+const empty = z.object({}).strict();
+
+/** Phantom output type carrier: the value is never read at run time. */
+const out = <T>() => undefined as unknown as T;
+
+/**
+ * Every command: its input schema and (as a phantom) its output type.
+ * Channel names are `keyshelf:<command>`.
+ */
+export const contract = {
+  /** Whether a vault exists and is locked; due counts work without the password. */
+  status: { input: empty, output: out<VaultStatus>() },
+  /** Creates a new vault with a master password (refuses to overwrite one). */
+  create: {
+    input: z
+      .object({
+        password: z.string().min(8, "Use at least 8 characters").max(1024),
+        kdf: z
+          .object({
+            memoryKiB: z.number().int(),
+            iterations: z.number().int(),
+            parallelism: z.number().int(),
+          })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    output: out<VaultStatus>(),
+  },
+  /** Unlocks with the master password. Wrong password -> WRONG_PASSWORD, vault untouched. */
+  unlock: {
+    input: z.object({ password }).strict(),
+    output: out<VaultStatus>(),
+  },
+  /** Drops every key from memory (and main clears the clipboard). */
+  lock: { input: empty, output: out<VaultStatus>() },
+  /** Re-wraps the data key under a new password: atomic, O(1) in vault size. */
+  changePassword: {
+    input: z
+      .object({
+        current: password,
+        next: z.string().min(8, "Use at least 8 characters").max(1024),
+      })
+      .strict(),
+    output: out<null>(),
+  },
+
+  /** Apps with per-app attention counts. */
+  listApps: { input: empty, output: out<AppSummary[]>() },
+  createApp: { input: z.object(appFields).strict(), output: out<App>() },
+  updateApp: {
+    input: z.object({ id, patch: partial(appFields) }).strict(),
+    output: out<App>(),
+  },
+  /** Deletes an app with its environments and keys. */
+  deleteApp: { input: z.object({ id }).strict(), output: out<null>() },
+
+  listEnvironments: {
+    input: z.object({ appId: id }).strict(),
+    output: out<Environment[]>(),
+  },
+  createEnvironment: {
+    input: z.object({ appId: id, ...envFields }).strict(),
+    output: out<Environment>(),
+  },
+  updateEnvironment: {
+    input: z.object({ id, patch: partial(envFields) }).strict(),
+    output: out<Environment>(),
+  },
+  deleteEnvironment: { input: z.object({ id }).strict(), output: out<null>() },
+
+  /** Masked credentials, filtered. Secret values never appear. */
+  listCredentials: {
+    input: z
+      .object({
+        appId: id.optional(),
+        environmentId: id.optional(),
+        status: z
+          .enum(["ok", "due-soon", "overdue", "expired", "revoked"])
+          .optional(),
+      })
+      .strict(),
+    output: out<CredentialView[]>(),
+  },
+  getCredential: {
+    input: z.object({ id }).strict(),
+    output: out<CredentialView>(),
+  },
+  createCredential: {
+    input: z
+      .object({
+        environmentId: id,
+        ...credentialMeta,
+        fields: z.array(fieldInputSchema).min(1).max(20),
+      })
+      .strict(),
+    output: out<CredentialView>(),
+  },
+  /**
+   * Edits metadata and fields. A field with `id` keeps its value unless `value` is given; a field without
+   * `id` is added; an existing field left out is removed. Changed or removed values are kept as a version.
+   */
+  updateCredential: {
+    input: z
+      .object({
+        id,
+        patch: partial(credentialMeta),
+        fields: z
+          .array(
+            z
+              .object({
+                id: id.optional(),
+                label: text(200).default(""),
+                envVar,
+                kind: fieldKindSchema,
+                value: text(MAX_VALUE).optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(20)
+          .optional(),
+      })
+      .strict(),
+    output: out<CredentialView>(),
+  },
+  deleteCredential: { input: z.object({ id }).strict(), output: out<null>() },
+  /** Adds a field (e.g. the second half of a pair). */
+  addField: {
+    input: z.object({ credentialId: id, ...fieldInputSchema.shape }).strict(),
+    output: out<CredentialView>(),
+  },
+
+  /** Returns one secret value on explicit request; audited. */
+  reveal: {
+    input: z.object({ fieldId: id }).strict(),
+    output: out<{ value: string }>(),
+  },
+  /** Copies a value to the clipboard in main, which clears it later; the value does not cross IPC. */
+  copy: {
+    input: z.object({ fieldId: id }).strict(),
+    output: out<{ clearsAt: number | null }>(),
+  },
+  /** Manual rotation: new values, the old ones kept in history, optional overlap. */
+  rotate: {
+    input: z
+      .object({
+        credentialId: id,
+        values: z
+          .array(z.object({ fieldId: id, value: text(MAX_VALUE) }).strict())
+          .min(1)
+          .max(20),
+        overlapHours: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .optional(),
+      })
+      .strict(),
+    output: out<CredentialView>(),
+  },
+  /** Earlier versions, newest first, masked. */
+  history: {
+    input: z.object({ credentialId: id }).strict(),
+    output: out<VersionView[]>(),
+  },
+  revealVersion: {
+    input: z.object({ versionId: id, fieldId: id }).strict(),
+    output: out<{ value: string }>(),
+  },
+  /** Searches app, environment and credential names, env vars, tags and providers. */
+  search: {
+    input: z
+      .object({
+        query: text(500),
+        limit: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    output: out<SearchHit[]>(),
+  },
+  /** Due-soon, overdue and expired keys across all apps, soonest first. */
+  dueReport: {
+    input: z
+      .object({ withinDays: z.number().int().min(0).max(3650).optional() })
+      .strict(),
+    output: out<DueItem[]>(),
+  },
+  /** Works while locked. */
+  dueCounts: { input: empty, output: out<DueCounts>() },
+  auditLog: {
+    input: z
+      .object({ limit: z.number().int().min(1).max(10_000).optional() })
+      .strict(),
+    output: out<AuditEntry[]>(),
+  },
+
+  getPreferences: { input: empty, output: out<Preferences>() },
+  setPreferences: {
+    input: preferencesSchema.partial().strict(),
+    output: out<Preferences>(),
+  },
+} as const;
+
+/** An app with its attention counts, for the sidebar. */
+export interface AppSummary extends App {
+  environmentCount: number;
+  credentialCount: number;
+  overdue: number;
+  dueSoon: number;
+  expired: number;
+}
+
+export type Contract = typeof contract;
+export type Command = keyof Contract;
+export type CommandInput<K extends Command> = z.input<Contract[K]["input"]>;
+export type ParsedInput<K extends Command> = z.output<Contract[K]["input"]>;
+export type CommandOutput<K extends Command> = Contract[K]["output"];
+
+/** What the service implements: parsed inputs in, outputs out. */
+export type VaultService = {
+  [K in Command]: (input: ParsedInput<K>) => Promise<CommandOutput<K>>;
+};
+
+/** What the renderer calls (window.keyshelf): raw inputs in, typed results out. */
+export type VaultApi = {
+  [K in Command]: (
+    input: CommandInput<K>,
+  ) => Promise<import("./model").Result<CommandOutput<K>>>;
+};
+
+/** The IPC channel for a command. */
+export const channelOf = (command: Command): string => `keyshelf:${command}`;
+
+/** Every command name, for the preload and IPC registration. */
+export const COMMANDS = Object.keys(contract) as Command[];
