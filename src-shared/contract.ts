@@ -4,7 +4,7 @@
  *
  * Every input is an object parsed with zod in main before it reaches the service.
  */
-import { z } from "zod";
+import { z } from 'zod'
 import type {
   App,
   AuditEntry,
@@ -16,75 +16,74 @@ import type {
   SearchHit,
   VaultStatus,
   VersionView,
-} from "./model";
-import { PROVIDERS } from "./model";
+} from './model'
+import { PROVIDERS } from './model'
 
-const MAX_VALUE = 1024 * 1024;
-const id = z.string().uuid();
-const text = (max: number) => z.string().max(max);
-const name = z.string().trim().min(1, "Required").max(200);
+const MAX_VALUE = 1024 * 1024
+const id = z.string().uuid()
+const text = (max: number) => z.string().max(max)
+const name = z.string().trim().min(1, 'Required').max(200)
 /** Env var names: letters, digits and underscores, not starting with a digit. */
-export const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 const envVar = z
   .string()
   .trim()
   .max(200)
-  .regex(
-    ENV_VAR_PATTERN,
-    "Use letters, digits and _ only, not starting with a digit",
-  );
-const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
-const password = z.string().min(1, "Required").max(1024);
-const tags = z.array(text(100)).max(50);
+  .regex(ENV_VAR_PATTERN, 'Use letters, digits and _ only, not starting with a digit')
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** A stored value: any text up to 1 MiB that UTF-8 can carry exactly (no unpaired surrogates). */
+const secretValue = z
+  .string()
+  .max(MAX_VALUE)
+  .refine(
+    (s) => !LONE_SURROGATE.test(s),
+    'Contains an unpaired UTF-16 surrogate, which cannot be stored exactly',
+  )
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000)
+const password = z.string().min(1, 'Required').max(1024)
+const tags = z.array(text(100)).max(50)
 
-export const fieldKindSchema = z.enum(["secret", "public"]);
+export const fieldKindSchema = z.enum(['secret', 'public'])
 export const fieldInputSchema = z.object({
-  label: text(200).default(""),
+  label: text(200).default(''),
   envVar,
   kind: fieldKindSchema,
-  value: text(MAX_VALUE),
-});
+  value: secretValue,
+})
 
 const credentialMeta = {
   name,
-  provider: z.enum(PROVIDERS).default("manual"),
-  providerCredentialId: text(500).default(""),
-  status: z.enum(["active", "revoked", "expired"]).default("active"),
-  role: text(200).default(""),
+  provider: z.enum(PROVIDERS).default('manual'),
+  providerCredentialId: text(500).default(''),
+  status: z.enum(['active', 'revoked', 'expired']).default('active'),
+  role: text(200).default(''),
   allowedHosts: z.array(text(500)).max(100).default([]),
-  owner: text(200).default(""),
+  owner: text(200).default(''),
   tags: tags.default([]),
-  notes: text(20_000).default(""),
+  notes: text(20_000).default(''),
   expiresAt: epochMs.nullable().default(null),
   /** null = never rotate. */
-  rotationIntervalDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(3650)
-    .nullable()
-    .default(90),
+  rotationIntervalDays: z.number().int().min(1).max(3650).nullable().default(90),
   lastRotatedAt: epochMs.nullable().default(null),
-};
+}
 
 const appFields = {
   name,
-  description: text(2000).default(""),
-  appId: text(500).default(""),
+  description: text(2000).default(''),
+  appId: text(500).default(''),
   tags: tags.default([]),
-  notes: text(20_000).default(""),
-};
+  notes: text(20_000).default(''),
+}
 
 const envFields = {
   name,
-  apiUrl: text(2000).default(""),
-  wsUrl: text(2000).default(""),
-  region: text(100).default(""),
-  notes: text(20_000).default(""),
-};
+  apiUrl: text(2000).default(''),
+  wsUrl: text(2000).default(''),
+  region: text(100).default(''),
+  notes: text(20_000).default(''),
+}
 
-const partial = <T extends z.ZodRawShape>(shape: T) =>
-  z.object(shape).partial().strict();
+const partial = <T extends z.ZodRawShape>(shape: T) => z.object(shape).partial().strict()
 
 const preferencesSchema = z.object({
   autoLockMinutes: z
@@ -95,13 +94,13 @@ const preferencesSchema = z.object({
   clipboardClearSeconds: z.number().int().min(5).max(600),
   remaskSeconds: z.number().int().min(3).max(600),
   warnDays: z.number().int().min(1).max(365),
-  theme: z.enum(["system", "light", "dark"]),
-});
+  theme: z.enum(['system', 'light', 'dark']),
+})
 
-const empty = z.object({}).strict();
+const empty = z.object({}).strict()
 
 /** Phantom output type carrier: the value is never read at run time. */
-const out = <T>() => undefined as unknown as T;
+const out = <T>() => undefined as unknown as T
 
 /**
  * Every command: its input schema and (as a phantom) its output type.
@@ -114,7 +113,7 @@ export const contract = {
   create: {
     input: z
       .object({
-        password: z.string().min(8, "Use at least 8 characters").max(1024),
+        password: z.string().min(8, 'Use at least 8 characters').max(1024),
         kdf: z
           .object({
             memoryKiB: z.number().int(),
@@ -140,7 +139,7 @@ export const contract = {
     input: z
       .object({
         current: password,
-        next: z.string().min(8, "Use at least 8 characters").max(1024),
+        next: z.string().min(8, 'Use at least 8 characters').max(1024),
       })
       .strict(),
     output: out<null>(),
@@ -176,9 +175,7 @@ export const contract = {
       .object({
         appId: id.optional(),
         environmentId: id.optional(),
-        status: z
-          .enum(["ok", "due-soon", "overdue", "expired", "revoked"])
-          .optional(),
+        status: z.enum(['ok', 'due-soon', 'overdue', 'expired', 'revoked']).optional(),
       })
       .strict(),
     output: out<CredentialView[]>(),
@@ -211,10 +208,10 @@ export const contract = {
             z
               .object({
                 id: id.optional(),
-                label: text(200).default(""),
+                label: text(200).default(''),
                 envVar,
                 kind: fieldKindSchema,
-                value: text(MAX_VALUE).optional(),
+                value: secretValue.optional(),
               })
               .strict(),
           )
@@ -248,7 +245,7 @@ export const contract = {
       .object({
         credentialId: id,
         values: z
-          .array(z.object({ fieldId: id, value: text(MAX_VALUE) }).strict())
+          .array(z.object({ fieldId: id, value: secretValue }).strict())
           .min(1)
           .max(20),
         overlapHours: z
@@ -281,17 +278,13 @@ export const contract = {
   },
   /** Due-soon, overdue and expired keys across all apps, soonest first. */
   dueReport: {
-    input: z
-      .object({ withinDays: z.number().int().min(0).max(3650).optional() })
-      .strict(),
+    input: z.object({ withinDays: z.number().int().min(0).max(3650).optional() }).strict(),
     output: out<DueItem[]>(),
   },
   /** Works while locked. */
   dueCounts: { input: empty, output: out<DueCounts>() },
   auditLog: {
-    input: z
-      .object({ limit: z.number().int().min(1).max(10_000).optional() })
-      .strict(),
+    input: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
     output: out<AuditEntry[]>(),
   },
 
@@ -300,37 +293,35 @@ export const contract = {
     input: preferencesSchema.partial().strict(),
     output: out<Preferences>(),
   },
-} as const;
+} as const
 
 /** An app with its attention counts, for the sidebar. */
 export interface AppSummary extends App {
-  environmentCount: number;
-  credentialCount: number;
-  overdue: number;
-  dueSoon: number;
-  expired: number;
+  environmentCount: number
+  credentialCount: number
+  overdue: number
+  dueSoon: number
+  expired: number
 }
 
-export type Contract = typeof contract;
-export type Command = keyof Contract;
-export type CommandInput<K extends Command> = z.input<Contract[K]["input"]>;
-export type ParsedInput<K extends Command> = z.output<Contract[K]["input"]>;
-export type CommandOutput<K extends Command> = Contract[K]["output"];
+export type Contract = typeof contract
+export type Command = keyof Contract
+export type CommandInput<K extends Command> = z.input<Contract[K]['input']>
+export type ParsedInput<K extends Command> = z.output<Contract[K]['input']>
+export type CommandOutput<K extends Command> = Contract[K]['output']
 
 /** What the service implements: parsed inputs in, outputs out. */
 export type VaultService = {
-  [K in Command]: (input: ParsedInput<K>) => Promise<CommandOutput<K>>;
-};
+  [K in Command]: (input: ParsedInput<K>) => Promise<CommandOutput<K>>
+}
 
 /** What the renderer calls (window.keyshelf): raw inputs in, typed results out. */
 export type VaultApi = {
-  [K in Command]: (
-    input: CommandInput<K>,
-  ) => Promise<import("./model").Result<CommandOutput<K>>>;
-};
+  [K in Command]: (input: CommandInput<K>) => Promise<import('./model').Result<CommandOutput<K>>>
+}
 
 /** The IPC channel for a command. */
-export const channelOf = (command: Command): string => `keyshelf:${command}`;
+export const channelOf = (command: Command): string => `keyshelf:${command}`
 
 /** Every command name, for the preload and IPC registration. */
-export const COMMANDS = Object.keys(contract) as Command[];
+export const COMMANDS = Object.keys(contract) as Command[]

@@ -6,260 +6,250 @@
  */
 
 /** Lifecycle status stored on a credential (what the user or provider says about it). */
-export type CredentialStatus = "active" | "revoked" | "expired";
+export type CredentialStatus = 'active' | 'revoked' | 'expired'
 
 /** Computed rotation status, from dates, policy and an injected clock. */
-export type RotationStatus =
-  "ok" | "due-soon" | "overdue" | "expired" | "revoked";
+export type RotationStatus = 'ok' | 'due-soon' | 'overdue' | 'expired' | 'revoked'
 
 /** A field is either a secret (masked) or a public identifier (may be shown in clear). */
-export type FieldKind = "secret" | "public";
+export type FieldKind = 'secret' | 'public'
 
 /** Providers Keyshelf knows; `manual` means the user manages the key by hand. */
-export const PROVIDERS = [
-  "manual",
-  "novu",
-  "cloudflare",
-  "gitlab",
-  "sendgrid",
-  "openai",
-  "other",
-] as const;
-export type ProviderId = (typeof PROVIDERS)[number];
+export const PROVIDERS = ['manual', 'novu', 'cloudflare', 'gitlab', 'sendgrid', 'openai', 'other'] as const
+export type ProviderId = (typeof PROVIDERS)[number]
 
 /** Why a version was created. `rotate:<provider>` for provider rotations. */
-export type VersionReason = "manual" | "import" | "edit" | `rotate:${string}`;
+export type VersionReason = 'manual' | 'import' | 'edit' | `rotate:${string}`
 
 /** Default rotation interval in days for a new credential. */
-export const DEFAULT_ROTATION_DAYS = 90;
+export const DEFAULT_ROTATION_DAYS = 90
 /** Default warning window in days before a rotation due date. */
-export const DEFAULT_WARN_DAYS = 14;
+export const DEFAULT_WARN_DAYS = 14
 
 export interface App {
-  id: string;
-  name: string;
-  description: string;
+  id: string
+  name: string
+  description: string
   /** The provider's App ID / application identifier, if any. */
-  appId: string;
-  tags: string[];
-  notes: string;
-  createdAt: number;
-  updatedAt: number;
+  appId: string
+  tags: string[]
+  notes: string
+  createdAt: number
+  updatedAt: number
 }
 
 export interface Environment {
-  id: string;
-  appId: string;
+  id: string
+  appId: string
   /** Development, Staging, Production or any custom name. */
-  name: string;
-  apiUrl: string;
-  wsUrl: string;
-  region: string;
-  notes: string;
-  position: number;
-  createdAt: number;
-  updatedAt: number;
+  name: string
+  apiUrl: string
+  wsUrl: string
+  region: string
+  notes: string
+  position: number
+  createdAt: number
+  updatedAt: number
 }
 
 /** What the renderer sees of a field value without asking: never the value itself for secrets. */
 export interface MaskedValue {
   /** Last 4 characters, only for secrets long enough that 4 characters reveal little (>= 12); else null. */
-  last4: string | null;
+  last4: string | null
   /** Short keyed fingerprint (HMAC with a vault subkey), stable for the same value. */
-  fingerprint: string;
+  fingerprint: string
   /** Public fields carry their value in clear; secrets never do. */
-  clear: string | null;
+  clear: string | null
 }
 
 export interface FieldView {
-  id: string;
-  label: string;
-  envVar: string;
-  kind: FieldKind;
-  masked: MaskedValue;
+  id: string
+  label: string
+  envVar: string
+  kind: FieldKind
+  masked: MaskedValue
 }
 
 export interface FieldInput {
-  label: string;
-  envVar: string;
-  kind: FieldKind;
-  value: string;
+  label: string
+  envVar: string
+  kind: FieldKind
+  value: string
 }
 
 /** Rotation bookkeeping for a credential whose provider rotation outcome is not known. */
-export type RotationState = "settled" | "unknown";
+export type RotationState = 'settled' | 'unknown'
 
 export interface CredentialView {
-  id: string;
-  environmentId: string;
-  appId: string;
-  name: string;
-  provider: ProviderId;
-  providerCredentialId: string;
-  status: CredentialStatus;
-  role: string;
-  allowedHosts: string[];
-  owner: string;
-  tags: string[];
-  notes: string;
-  createdAt: number;
-  updatedAt: number;
-  lastRotatedAt: number | null;
-  expiresAt: number | null;
+  id: string
+  environmentId: string
+  appId: string
+  name: string
+  provider: ProviderId
+  providerCredentialId: string
+  status: CredentialStatus
+  role: string
+  allowedHosts: string[]
+  owner: string
+  tags: string[]
+  notes: string
+  createdAt: number
+  updatedAt: number
+  lastRotatedAt: number | null
+  expiresAt: number | null
   /** null = never rotate (e.g. a public application identifier). */
-  rotationIntervalDays: number | null;
-  rotationState: RotationState;
-  fields: FieldView[];
+  rotationIntervalDays: number | null
+  rotationState: RotationState
+  fields: FieldView[]
   /** Computed at read time. */
-  rotation: RotationInfo;
+  rotation: RotationInfo
 }
 
 export interface RotationInfo {
-  status: RotationStatus;
+  status: RotationStatus
   /** lastRotatedAt (or createdAt) + interval; null when the interval is null. */
-  rotationDueAt: number | null;
+  rotationDueAt: number | null
   /** The date that governs the status: the earlier of rotationDueAt and expiresAt. */
-  governingAt: number | null;
+  governingAt: number | null
   /** Whole days until governingAt (negative when past). null when there is no date. */
-  daysLeft: number | null;
+  daysLeft: number | null
 }
 
 export interface VersionFieldView {
-  fieldId: string;
-  label: string;
-  envVar: string;
-  kind: FieldKind;
-  masked: MaskedValue;
+  fieldId: string
+  label: string
+  envVar: string
+  kind: FieldKind
+  masked: MaskedValue
 }
 
 export interface VersionView {
-  id: string;
-  credentialId: string;
-  createdAt: number;
-  reason: VersionReason;
+  id: string
+  credentialId: string
+  createdAt: number
+  reason: VersionReason
   /** The old values stay valid at the provider until this time (overlap), if known. */
-  validUntil: number | null;
-  fields: VersionFieldView[];
+  validUntil: number | null
+  fields: VersionFieldView[]
 }
 
 export type AuditEvent =
-  | "create"
-  | "unlock"
-  | "reveal"
-  | "copy"
-  | "export"
-  | "import"
-  | "edit"
-  | "delete"
-  | "rotate"
-  | "sync"
-  | "password-change";
+  | 'create'
+  | 'unlock'
+  | 'reveal'
+  | 'copy'
+  | 'export'
+  | 'import'
+  | 'edit'
+  | 'delete'
+  | 'rotate'
+  | 'sync'
+  | 'password-change'
 
 export interface AuditEntry {
-  id: string;
-  at: number;
-  event: AuditEvent;
-  credentialId: string | null;
+  id: string
+  at: number
+  event: AuditEvent
+  credentialId: string | null
   /** Decrypted details: what and where, never a secret value. */
-  details: Record<string, unknown>;
+  details: Record<string, unknown>
 }
 
 export interface DueCounts {
-  overdue: number;
-  dueSoon: number;
-  expired: number;
-  total: number;
+  overdue: number
+  dueSoon: number
+  expired: number
+  total: number
 }
 
 export interface DueItem {
-  credentialId: string;
-  appId: string;
-  appName: string;
-  environmentId: string;
-  environmentName: string;
-  name: string;
-  envVars: string[];
-  rotation: RotationInfo;
-  expiresAt: number | null;
-  lastRotatedAt: number | null;
+  credentialId: string
+  appId: string
+  appName: string
+  environmentId: string
+  environmentName: string
+  name: string
+  envVars: string[]
+  rotation: RotationInfo
+  expiresAt: number | null
+  lastRotatedAt: number | null
 }
 
 export interface KdfParams {
-  algorithm: "argon2id";
+  algorithm: 'argon2id'
   /** Memory in KiB. */
-  memoryKiB: number;
-  iterations: number;
-  parallelism: number;
+  memoryKiB: number
+  iterations: number
+  parallelism: number
 }
 
 /** Default KDF: Argon2id m = 64 MiB, t = 3, p = 1. */
 export const DEFAULT_KDF: KdfParams = {
-  algorithm: "argon2id",
+  algorithm: 'argon2id',
   memoryKiB: 64 * 1024,
   iterations: 3,
   parallelism: 1,
-};
+}
 /** OWASP floor: m = 19 MiB, t = 2. `init` refuses anything weaker. */
-export const MIN_KDF = { memoryKiB: 19 * 1024, iterations: 2 } as const;
+export const MIN_KDF = { memoryKiB: 19 * 1024, iterations: 2 } as const
 
-export type VaultState = "no-vault" | "locked" | "unlocked";
+export type VaultState = 'no-vault' | 'locked' | 'unlocked'
 
 export interface VaultStatus {
-  state: VaultState;
+  state: VaultState
   /** Counts are computable without the password (only plaintext rotation columns are read). */
-  due: DueCounts | null;
+  due: DueCounts | null
 }
 
 export interface SearchHit {
-  kind: "app" | "environment" | "credential" | "field";
-  appId: string;
-  environmentId: string | null;
-  credentialId: string | null;
-  fieldId: string | null;
+  kind: 'app' | 'environment' | 'credential' | 'field'
+  appId: string
+  environmentId: string | null
+  credentialId: string | null
+  fieldId: string | null
   /** What to show: "App › Env › Credential (ENV_VAR)". Never a secret. */
-  label: string;
+  label: string
 }
 
 /** Stable error codes that cross IPC and map to CLI exit codes. */
 export const ERROR_CODES = [
-  "WRONG_PASSWORD",
-  "VAULT_CORRUPT",
-  "SCHEMA_TOO_NEW",
-  "VAULT_EXISTS",
-  "NO_VAULT",
-  "LOCKED",
-  "NOT_FOUND",
-  "CONFLICT",
-  "INVALID_INPUT",
-  "WEAK_KDF",
-  "PROVIDER_ERROR",
-  "UNREPRESENTABLE",
-  "INTERNAL",
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+  'WRONG_PASSWORD',
+  'VAULT_CORRUPT',
+  'SCHEMA_TOO_NEW',
+  'VAULT_EXISTS',
+  'NO_VAULT',
+  'LOCKED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INVALID_INPUT',
+  'WEAK_KDF',
+  'PROVIDER_ERROR',
+  'UNREPRESENTABLE',
+  'INTERNAL',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
 
 /** A serialisable error: what crosses IPC. `message` never contains a secret value. */
 export interface KeyshelfErrorData {
-  code: ErrorCode;
-  message: string;
+  code: ErrorCode
+  message: string
   /** Optional non-secret detail, e.g. a list of validation issues. */
-  details?: unknown;
+  details?: unknown
 }
 
-export type Result<T> =
-  { ok: true; value: T } | { ok: false; error: KeyshelfErrorData };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: KeyshelfErrorData }
 
 /** Non-secret preferences (electron-store on desktop). */
 export interface Preferences {
   /** Lock after this many idle minutes; 0 = never. */
-  autoLockMinutes: number;
+  autoLockMinutes: number
   /** Clear the clipboard this many seconds after a copy. */
-  clipboardClearSeconds: number;
+  clipboardClearSeconds: number
   /** Re-mask a shown secret after this many seconds. */
-  remaskSeconds: number;
+  remaskSeconds: number
   /** Warn this many days before a due date or expiry. */
-  warnDays: number;
-  theme: "system" | "light" | "dark";
+  warnDays: number
+  theme: 'system' | 'light' | 'dark'
 }
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -267,5 +257,5 @@ export const DEFAULT_PREFERENCES: Preferences = {
   clipboardClearSeconds: 30,
   remaskSeconds: 20,
   warnDays: DEFAULT_WARN_DAYS,
-  theme: "system",
-};
+  theme: 'system',
+}

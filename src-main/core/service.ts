@@ -1,11 +1,7 @@
-import type { Database } from "better-sqlite3";
-import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import type {
-  AppSummary,
-  ParsedInput,
-  VaultService,
-} from "../../src-shared/contract";
+import type { Database } from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
 import type {
   App,
   AuditEntry,
@@ -20,10 +16,10 @@ import type {
   VaultStatus,
   VersionReason,
   VersionView,
-} from "../../src-shared/model";
-import { DEFAULT_KDF } from "../../src-shared/model";
-import { deriveSubkeys, wipe, type SessionKeys } from "./crypto/subkeys";
-import { openDatabase } from "./db/open-database";
+} from '../../src-shared/model'
+import { DEFAULT_KDF } from '../../src-shared/model'
+import { deriveSubkeys, wipe, type SessionKeys } from './crypto/subkeys'
+import { openDatabase } from './db/open-database'
 import {
   ConflictError,
   InvalidInputError,
@@ -31,12 +27,12 @@ import {
   LockedError,
   NotFoundError,
   WrongPasswordError,
-} from "./errors";
-import type { Logger } from "./logger";
-import { silentLogger } from "./logger";
-import type { Clock, SecretClipboard, Settings } from "./platform-ports";
-import { MemoryClipboard, MemorySettings } from "./platform-ports";
-import { countDue, rotationInfo } from "./rotation/rotation-status";
+} from './errors'
+import type { Logger } from './logger'
+import { silentLogger } from './logger'
+import type { Clock, SecretClipboard, Settings } from './platform-ports'
+import { MemoryClipboard, MemorySettings } from './platform-ports'
+import { countDue, rotationInfo } from './rotation/rotation-status'
 import {
   createHeader,
   hasHeader,
@@ -44,49 +40,49 @@ import {
   rewrapHeader,
   unlockHeader,
   type VaultHeader,
-} from "./vault/vault-header";
+} from './vault/vault-header'
 import {
   readRotationRows,
   VaultRepository,
   type CredentialRecord,
   type FieldMeta,
-} from "./vault/vault.repository";
+} from './vault/vault.repository'
 
 /** What the service is built from. Only `src-main/index.ts`, the CLI and tests build one. */
 export interface ServiceDeps {
   /** Path of the vault file, or ':memory:'. */
-  vaultPath: string;
-  clock?: Clock;
-  clipboard?: SecretClipboard;
-  settings?: Settings;
-  logger?: Logger;
+  vaultPath: string
+  clock?: Clock
+  clipboard?: SecretClipboard
+  settings?: Settings
+  logger?: Logger
 }
 
-const HOUR_MS = 3_600_000;
+const HOUR_MS = 3_600_000
 
 interface Session {
-  header: VaultHeader;
-  dataKey: Buffer;
-  keys: SessionKeys;
-  repo: VaultRepository;
-  apps: Map<string, App>;
-  envs: Map<string, Environment>;
-  creds: Map<string, CredentialRecord>;
-  dataVersion: number;
-  searchIndex: SearchEntry[] | null;
+  header: VaultHeader
+  dataKey: Buffer
+  keys: SessionKeys
+  repo: VaultRepository
+  apps: Map<string, App>
+  envs: Map<string, Environment>
+  creds: Map<string, CredentialRecord>
+  dataVersion: number
+  searchIndex: SearchEntry[] | null
 }
 
 interface SearchEntry {
-  hit: SearchHit;
-  hay: string;
+  hit: SearchHit
+  hay: string
 }
 
 /** A resolved `APP/ENV/ENV_VAR` address. */
 export interface FieldAddress {
-  app: App;
-  environment: Environment;
-  credential: CredentialView;
-  field: FieldMeta;
+  app: App
+  environment: Environment
+  credential: CredentialView
+  field: FieldMeta
 }
 
 /**
@@ -95,68 +91,68 @@ export interface FieldAddress {
  * (to the clipboard port) and the explicit value readers used by export and run.
  */
 export class KeyshelfService implements VaultService {
-  readonly vaultPath: string;
-  private readonly clock: Clock;
-  private readonly clipboard: SecretClipboard;
-  private readonly settings: Settings;
-  private readonly logger: Logger;
-  private db: Database | null = null;
-  private session: Session | null = null;
+  readonly vaultPath: string
+  private readonly clock: Clock
+  private readonly clipboard: SecretClipboard
+  private readonly settings: Settings
+  private readonly logger: Logger
+  private db: Database | null = null
+  private session: Session | null = null
 
   constructor(deps: ServiceDeps) {
-    this.vaultPath = deps.vaultPath;
-    this.clock = deps.clock ?? Date.now;
-    this.clipboard = deps.clipboard ?? new MemoryClipboard(this.clock);
-    this.settings = deps.settings ?? new MemorySettings();
-    this.logger = deps.logger ?? silentLogger;
+    this.vaultPath = deps.vaultPath
+    this.clock = deps.clock ?? Date.now
+    this.clipboard = deps.clipboard ?? new MemoryClipboard(this.clock)
+    this.settings = deps.settings ?? new MemorySettings()
+    this.logger = deps.logger ?? silentLogger
   }
 
   // ------------------------------------------------------------------ lifecycle
 
   private vaultExists(): boolean {
-    if (this.db) return hasHeader(this.db);
-    return this.vaultPath !== ":memory:" && existsSync(this.vaultPath);
+    if (this.db) return hasHeader(this.db)
+    return this.vaultPath !== ':memory:' && existsSync(this.vaultPath)
   }
 
   private database(): Database {
     if (!this.db) {
-      if (!this.vaultExists() && this.vaultPath !== ":memory:") {
+      if (!this.vaultExists() && this.vaultPath !== ':memory:') {
         throw new KeyshelfError(
-          "NO_VAULT",
+          'NO_VAULT',
           `No vault at ${this.vaultPath}. Create one first (keyshelf init).`,
-        );
+        )
       }
-      this.db = openDatabase(this.vaultPath);
+      this.db = openDatabase(this.vaultPath)
     }
-    return this.db;
+    return this.db
   }
 
   private requireSession(): Session {
-    const s = this.session;
-    if (!s) throw new LockedError();
-    this.refreshIfChanged(s);
-    return s;
+    const s = this.session
+    if (!s) throw new LockedError()
+    this.refreshIfChanged(s)
+    return s
   }
 
   /** Reloads the in-memory overview when another connection (the CLI, another window) committed. */
   private refreshIfChanged(s: Session): void {
-    const v = s.repo.db.pragma("data_version", { simple: true }) as number;
+    const v = s.repo.db.pragma('data_version', { simple: true }) as number
     if (v !== s.dataVersion) {
-      this.loadOverview(s);
-      s.dataVersion = v;
+      this.loadOverview(s)
+      s.dataVersion = v
     }
   }
 
   private loadOverview(s: Session): void {
-    s.apps = new Map(s.repo.loadApps().map((a) => [a.id, a]));
-    s.envs = new Map(s.repo.loadEnvironments().map((e) => [e.id, e]));
-    s.creds = new Map(s.repo.loadCredentials().map((c) => [c.id, c]));
-    s.searchIndex = null;
+    s.apps = new Map(s.repo.loadApps().map((a) => [a.id, a]))
+    s.envs = new Map(s.repo.loadEnvironments().map((e) => [e.id, e]))
+    s.creds = new Map(s.repo.loadCredentials().map((c) => [c.id, c]))
+    s.searchIndex = null
   }
 
   private startSession(header: VaultHeader, dataKey: Buffer): Session {
-    const db = this.database();
-    const keys = deriveSubkeys(dataKey, header.vaultId);
+    const db = this.database()
+    const keys = deriveSubkeys(dataKey, header.vaultId)
     const s: Session = {
       header,
       dataKey,
@@ -165,115 +161,112 @@ export class KeyshelfService implements VaultService {
       apps: new Map(),
       envs: new Map(),
       creds: new Map(),
-      dataVersion: db.pragma("data_version", { simple: true }) as number,
+      dataVersion: db.pragma('data_version', { simple: true }) as number,
       searchIndex: null,
-    };
-    try {
-      this.loadOverview(s);
-    } catch (err) {
-      wipe(dataKey, keys.enc, keys.fingerprint);
-      throw err;
     }
-    this.session = s;
-    return s;
+    try {
+      this.loadOverview(s)
+    } catch (err) {
+      wipe(dataKey, keys.enc, keys.fingerprint)
+      throw err
+    }
+    this.session = s
+    return s
   }
 
   async status(): Promise<VaultStatus> {
-    if (!this.vaultExists()) return { state: "no-vault", due: null };
-    return {
-      state: this.session ? "unlocked" : "locked",
-      due: await this.dueCounts(),
-    };
+    if (!this.vaultExists()) return { state: 'no-vault', due: null }
+    let due: DueCounts | null = null
+    try {
+      due = await this.dueCounts()
+    } catch (err) {
+      // A corrupt file still reports "locked"; unlock then explains what is wrong.
+      if (!(err instanceof KeyshelfError)) throw err
+    }
+    return { state: this.session ? 'unlocked' : 'locked', due }
   }
 
-  async create(input: ParsedInput<"create">): Promise<VaultStatus> {
+  async create(input: ParsedInput<'create'>): Promise<VaultStatus> {
     if (this.vaultExists()) {
       throw new KeyshelfError(
-        "VAULT_EXISTS",
+        'VAULT_EXISTS',
         `A vault already exists at ${this.vaultPath}. Unlock it instead.`,
-      );
+      )
     }
-    this.db = openDatabase(this.vaultPath);
+    this.db = openDatabase(this.vaultPath)
     const kdf: KdfParams = {
       ...DEFAULT_KDF,
       ...input.kdf,
-      algorithm: "argon2id",
-    };
-    const { header, dataKey } = await createHeader(
-      this.db,
-      input.password,
-      kdf,
-      this.clock(),
-    );
-    const s = this.startSession(header, dataKey);
+      algorithm: 'argon2id',
+    }
+    const { header, dataKey } = await createHeader(this.db, input.password, kdf, this.clock())
+    const s = this.startSession(header, dataKey)
     this.write(s, () =>
-      this.audit(s, "create", null, {
+      this.audit(s, 'create', null, {
         kdf: { m: kdf.memoryKiB, t: kdf.iterations, p: kdf.parallelism },
       }),
-    );
-    return this.status();
+    )
+    return this.status()
   }
 
-  async unlock(input: ParsedInput<"unlock">): Promise<VaultStatus> {
-    if (!this.vaultExists())
-      throw new KeyshelfError(
-        "NO_VAULT",
-        "There is no vault yet. Create one first.",
-      );
-    if (this.session) await this.lock();
-    const header = readHeader(this.database());
-    const dataKey = await unlockHeader(header, input.password);
-    const s = this.startSession(header, dataKey);
-    this.write(s, () => this.audit(s, "unlock", null, {}));
-    return this.status();
+  async unlock(input: ParsedInput<'unlock'>): Promise<VaultStatus> {
+    if (!this.vaultExists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
+    if (this.session) this.dropSession()
+    const header = readHeader(this.database())
+    const dataKey = await unlockHeader(header, input.password)
+    const s = this.startSession(header, dataKey)
+    this.write(s, () => this.audit(s, 'unlock', null, {}))
+    return this.status()
   }
 
   async lock(): Promise<VaultStatus> {
-    const s = this.session;
+    this.dropSession()
+    return this.status()
+  }
+
+  private dropSession(): void {
+    const s = this.session
     if (s) {
-      wipe(s.dataKey, s.keys.enc, s.keys.fingerprint);
-      s.apps.clear();
-      s.envs.clear();
-      s.creds.clear();
-      s.searchIndex = null;
-      this.session = null;
+      wipe(s.dataKey, s.keys.enc, s.keys.fingerprint)
+      s.apps.clear()
+      s.envs.clear()
+      s.creds.clear()
+      s.searchIndex = null
+      this.session = null
     }
-    this.clipboard.clearIfOurs();
-    return this.status();
+    this.clipboard.clearIfOurs()
   }
 
   /** Locks and closes the database file. */
   async close(): Promise<void> {
-    await this.lock();
-    this.db?.close();
-    this.db = null;
+    this.dropSession()
+    this.db?.close()
+    this.db = null
   }
 
-  async changePassword(input: ParsedInput<"changePassword">): Promise<null> {
-    const s = this.requireSession();
-    const header = readHeader(s.repo.db);
-    const check = await unlockHeader(header, input.current).catch(
-      (err: unknown) => {
-        if (err instanceof WrongPasswordError) throw new WrongPasswordError();
-        throw err;
-      },
-    );
-    wipe(check);
-    s.header = await rewrapHeader(s.repo.db, header, s.dataKey, input.next);
-    this.write(s, () => this.audit(s, "password-change", null, {}));
-    return null;
+  async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
+    const s = this.requireSession()
+    const header = readHeader(s.repo.db)
+    const check = await unlockHeader(header, input.current).catch((err: unknown) => {
+      if (err instanceof WrongPasswordError) throw new WrongPasswordError()
+      throw err
+    })
+    wipe(check)
+    s.header = await rewrapHeader(s.repo.db, header, s.dataKey, input.next)
+    this.write(s, () => this.audit(s, 'password-change', null, {}))
+    return null
   }
 
   /** The unlocked session's KDF parameters (for `keyshelf` info and tests). */
   kdfParams(): KdfParams {
-    return { ...this.requireSession().header.kdf };
+    return { ...this.requireSession().header.kdf }
   }
 
   // ------------------------------------------------------------------ apps
 
   private appSummary(s: Session, app: App): AppSummary {
-    let environmentCount = 0;
-    for (const e of s.envs.values()) if (e.appId === app.id) environmentCount++;
+    let environmentCount = 0
+    for (const e of s.envs.values()) if (e.appId === app.id) environmentCount++
     const summary: AppSummary = {
       ...app,
       environmentCount,
@@ -281,215 +274,195 @@ export class KeyshelfService implements VaultService {
       overdue: 0,
       dueSoon: 0,
       expired: 0,
-    };
-    const now = this.clock();
-    const warn = this.settings.get().warnDays;
-    for (const c of s.creds.values()) {
-      const env = s.envs.get(c.environmentId);
-      if (env?.appId !== app.id) continue;
-      summary.credentialCount++;
-      const st = rotationInfo(c, now, warn).status;
-      if (st === "overdue") summary.overdue++;
-      else if (st === "due-soon") summary.dueSoon++;
-      else if (st === "expired") summary.expired++;
     }
-    return summary;
+    const now = this.clock()
+    const warn = this.settings.get().warnDays
+    for (const c of s.creds.values()) {
+      const env = s.envs.get(c.environmentId)
+      if (env?.appId !== app.id) continue
+      summary.credentialCount++
+      const st = rotationInfo(c, now, warn).status
+      if (st === 'overdue') summary.overdue++
+      else if (st === 'due-soon') summary.dueSoon++
+      else if (st === 'expired') summary.expired++
+    }
+    return summary
   }
 
   async listApps(): Promise<AppSummary[]> {
-    const s = this.requireSession();
+    const s = this.requireSession()
     return [...s.apps.values()]
-      .sort((a, b) =>
-        a.name.localeCompare(b.name, undefined, { sensitivity: "base" }),
-      )
-      .map((a) => this.appSummary(s, a));
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+      .map((a) => this.appSummary(s, a))
   }
 
   private checkPathName(kind: string, name: string): void {
-    if (name.includes("/"))
-      throw new InvalidInputError(
-        `${kind} names cannot contain "/" (it separates APP/ENV/KEY).`,
-      );
+    if (name.includes('/'))
+      throw new InvalidInputError(`${kind} names cannot contain "/" (it separates APP/ENV/KEY).`)
   }
 
   private findAppByName(s: Session, name: string): App | undefined {
-    const n = name.toLowerCase();
-    for (const a of s.apps.values()) if (a.name.toLowerCase() === n) return a;
-    return undefined;
+    const n = name.toLowerCase()
+    for (const a of s.apps.values()) if (a.name.toLowerCase() === n) return a
+    return undefined
   }
 
-  async createApp(input: ParsedInput<"createApp">): Promise<App> {
-    const s = this.requireSession();
-    this.checkPathName("App", input.name);
+  async createApp(input: ParsedInput<'createApp'>): Promise<App> {
+    const s = this.requireSession()
+    this.checkPathName('App', input.name)
     if (this.findAppByName(s, input.name))
-      throw new ConflictError(`An app named "${input.name}" already exists.`);
-    const now = this.clock();
+      throw new ConflictError(`An app named "${input.name}" already exists.`)
+    const now = this.clock()
     const app: App = {
       id: randomUUID(),
       ...input,
       createdAt: now,
       updatedAt: now,
-    };
+    }
     this.write(s, () => {
-      s.repo.putApp(app);
-      this.audit(s, "edit", null, { action: "create-app", app: app.name });
-    });
-    s.apps.set(app.id, app);
-    return app;
+      s.repo.putApp(app)
+      this.audit(s, 'edit', null, { action: 'create-app', app: app.name })
+    })
+    s.apps.set(app.id, app)
+    return app
   }
 
   private getApp(s: Session, id: string): App {
-    const app = s.apps.get(id);
-    if (!app) throw new NotFoundError("The app");
-    return app;
+    const app = s.apps.get(id)
+    if (!app) throw new NotFoundError('The app')
+    return app
   }
 
-  async updateApp(input: ParsedInput<"updateApp">): Promise<App> {
-    const s = this.requireSession();
-    const app = this.getApp(s, input.id);
-    const patch = stripUndefined(input.patch);
+  async updateApp(input: ParsedInput<'updateApp'>): Promise<App> {
+    const s = this.requireSession()
+    const app = this.getApp(s, input.id)
+    const patch = stripUndefined(input.patch)
     if (patch.name !== undefined) {
-      this.checkPathName("App", patch.name);
-      const other = this.findAppByName(s, patch.name);
+      this.checkPathName('App', patch.name)
+      const other = this.findAppByName(s, patch.name)
       if (other && other.id !== app.id)
-        throw new ConflictError(`An app named "${patch.name}" already exists.`);
+        throw new ConflictError(`An app named "${patch.name}" already exists.`)
     }
-    const next: App = { ...app, ...patch, updatedAt: this.clock() };
+    const next: App = { ...app, ...patch, updatedAt: this.clock() }
     this.write(s, () => {
-      s.repo.putApp(next);
-      this.audit(s, "edit", null, { action: "update-app", app: next.name });
-    });
-    s.apps.set(next.id, next);
-    return next;
+      s.repo.putApp(next)
+      this.audit(s, 'edit', null, { action: 'update-app', app: next.name })
+    })
+    s.apps.set(next.id, next)
+    return next
   }
 
-  async deleteApp(input: ParsedInput<"deleteApp">): Promise<null> {
-    const s = this.requireSession();
-    const app = this.getApp(s, input.id);
+  async deleteApp(input: ParsedInput<'deleteApp'>): Promise<null> {
+    const s = this.requireSession()
+    const app = this.getApp(s, input.id)
     this.write(s, () => {
-      s.repo.deleteApp(app.id);
-      this.audit(s, "delete", null, { app: app.name });
-    });
-    this.loadOverview(s);
-    return null;
+      s.repo.deleteApp(app.id)
+      this.audit(s, 'delete', null, { app: app.name })
+    })
+    this.loadOverview(s)
+    return null
   }
 
   // ------------------------------------------------------------------ environments
 
-  async listEnvironments(
-    input: ParsedInput<"listEnvironments">,
-  ): Promise<Environment[]> {
-    const s = this.requireSession();
-    this.getApp(s, input.appId);
-    return this.envsOf(s, input.appId);
+  async listEnvironments(input: ParsedInput<'listEnvironments'>): Promise<Environment[]> {
+    const s = this.requireSession()
+    this.getApp(s, input.appId)
+    return this.envsOf(s, input.appId)
   }
 
   private envsOf(s: Session, appId: string): Environment[] {
     return [...s.envs.values()]
       .filter((e) => e.appId === appId)
-      .sort((a, b) => a.position - b.position || a.createdAt - b.createdAt);
+      .sort((a, b) => a.position - b.position || a.createdAt - b.createdAt)
   }
 
-  private findEnvByName(
-    s: Session,
-    appId: string,
-    name: string,
-  ): Environment | undefined {
-    const n = name.toLowerCase();
-    return this.envsOf(s, appId).find((e) => e.name.toLowerCase() === n);
+  private findEnvByName(s: Session, appId: string, name: string): Environment | undefined {
+    const n = name.toLowerCase()
+    return this.envsOf(s, appId).find((e) => e.name.toLowerCase() === n)
   }
 
-  async createEnvironment(
-    input: ParsedInput<"createEnvironment">,
-  ): Promise<Environment> {
-    const s = this.requireSession();
-    const app = this.getApp(s, input.appId);
-    this.checkPathName("Environment", input.name);
+  async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
+    const s = this.requireSession()
+    const app = this.getApp(s, input.appId)
+    this.checkPathName('Environment', input.name)
     if (this.findEnvByName(s, app.id, input.name)) {
-      throw new ConflictError(
-        `${app.name} already has an environment named "${input.name}".`,
-      );
+      throw new ConflictError(`${app.name} already has an environment named "${input.name}".`)
     }
-    const now = this.clock();
-    const existing = this.envsOf(s, app.id);
+    const now = this.clock()
+    const existing = this.envsOf(s, app.id)
     const env: Environment = {
       id: randomUUID(),
       ...input,
       position: (existing[existing.length - 1]?.position ?? -1) + 1,
       createdAt: now,
       updatedAt: now,
-    };
+    }
     this.write(s, () => {
-      s.repo.putEnvironment(env);
-      this.audit(s, "edit", null, {
-        action: "create-environment",
+      s.repo.putEnvironment(env)
+      this.audit(s, 'edit', null, {
+        action: 'create-environment',
         app: app.name,
         environment: env.name,
-      });
-    });
-    s.envs.set(env.id, env);
-    s.searchIndex = null;
-    return env;
+      })
+    })
+    s.envs.set(env.id, env)
+    s.searchIndex = null
+    return env
   }
 
   private getEnv(s: Session, id: string): Environment {
-    const env = s.envs.get(id);
-    if (!env) throw new NotFoundError("The environment");
-    return env;
+    const env = s.envs.get(id)
+    if (!env) throw new NotFoundError('The environment')
+    return env
   }
 
-  async updateEnvironment(
-    input: ParsedInput<"updateEnvironment">,
-  ): Promise<Environment> {
-    const s = this.requireSession();
-    const env = this.getEnv(s, input.id);
-    const patch = stripUndefined(input.patch);
+  async updateEnvironment(input: ParsedInput<'updateEnvironment'>): Promise<Environment> {
+    const s = this.requireSession()
+    const env = this.getEnv(s, input.id)
+    const patch = stripUndefined(input.patch)
     if (patch.name !== undefined) {
-      this.checkPathName("Environment", patch.name);
-      const other = this.findEnvByName(s, env.appId, patch.name);
+      this.checkPathName('Environment', patch.name)
+      const other = this.findEnvByName(s, env.appId, patch.name)
       if (other && other.id !== env.id)
-        throw new ConflictError(
-          `An environment named "${patch.name}" already exists.`,
-        );
+        throw new ConflictError(`An environment named "${patch.name}" already exists.`)
     }
-    const next: Environment = { ...env, ...patch, updatedAt: this.clock() };
+    const next: Environment = { ...env, ...patch, updatedAt: this.clock() }
     this.write(s, () => {
-      s.repo.putEnvironment(next);
-      this.audit(s, "edit", null, {
-        action: "update-environment",
+      s.repo.putEnvironment(next)
+      this.audit(s, 'edit', null, {
+        action: 'update-environment',
         environment: next.name,
-      });
-    });
-    s.envs.set(next.id, next);
-    s.searchIndex = null;
-    return next;
+      })
+    })
+    s.envs.set(next.id, next)
+    s.searchIndex = null
+    return next
   }
 
-  async deleteEnvironment(
-    input: ParsedInput<"deleteEnvironment">,
-  ): Promise<null> {
-    const s = this.requireSession();
-    const env = this.getEnv(s, input.id);
+  async deleteEnvironment(input: ParsedInput<'deleteEnvironment'>): Promise<null> {
+    const s = this.requireSession()
+    const env = this.getEnv(s, input.id)
     this.write(s, () => {
-      s.repo.deleteEnvironment(env.id);
-      this.audit(s, "delete", null, {
+      s.repo.deleteEnvironment(env.id)
+      this.audit(s, 'delete', null, {
         environment: env.name,
         app: s.apps.get(env.appId)?.name,
-      });
-    });
-    this.loadOverview(s);
-    return null;
+      })
+    })
+    this.loadOverview(s)
+    return null
   }
 
   // ------------------------------------------------------------------ credentials
 
   private view(s: Session, c: CredentialRecord): CredentialView {
-    const env = s.envs.get(c.environmentId);
-    const o = c.overview;
+    const env = s.envs.get(c.environmentId)
+    const o = c.overview
     return {
       id: c.id,
       environmentId: c.environmentId,
-      appId: env?.appId ?? "",
+      appId: env?.appId ?? '',
       name: o.name,
       provider: o.provider,
       providerCredentialId: o.providerCredentialId,
@@ -507,54 +480,41 @@ export class KeyshelfService implements VaultService {
       rotationState: c.rotationState,
       fields: o.fields.map((f) => ({ ...f, masked: { ...f.masked } })),
       rotation: rotationInfo(c, this.clock(), this.settings.get().warnDays),
-    };
+    }
   }
 
-  async listCredentials(
-    input: ParsedInput<"listCredentials">,
-  ): Promise<CredentialView[]> {
-    const s = this.requireSession();
-    const out: CredentialView[] = [];
+  async listCredentials(input: ParsedInput<'listCredentials'>): Promise<CredentialView[]> {
+    const s = this.requireSession()
+    const out: CredentialView[] = []
     for (const c of s.creds.values()) {
-      if (input.environmentId && c.environmentId !== input.environmentId)
-        continue;
-      if (input.appId && s.envs.get(c.environmentId)?.appId !== input.appId)
-        continue;
-      const v = this.view(s, c);
-      if (input.status && v.rotation.status !== input.status) continue;
-      out.push(v);
+      if (input.environmentId && c.environmentId !== input.environmentId) continue
+      if (input.appId && s.envs.get(c.environmentId)?.appId !== input.appId) continue
+      const v = this.view(s, c)
+      if (input.status && v.rotation.status !== input.status) continue
+      out.push(v)
     }
-    return out.sort(
-      (a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt,
-    );
+    return out.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt)
   }
 
   private getCred(s: Session, id: string): CredentialRecord {
-    const c = s.creds.get(id);
-    if (!c) throw new NotFoundError("The key");
-    return c;
+    const c = s.creds.get(id)
+    if (!c) throw new NotFoundError('The key')
+    return c
   }
 
-  async getCredential(
-    input: ParsedInput<"getCredential">,
-  ): Promise<CredentialView> {
-    const s = this.requireSession();
-    return this.view(s, this.getCred(s, input.id));
+  async getCredential(input: ParsedInput<'getCredential'>): Promise<CredentialView> {
+    const s = this.requireSession()
+    return this.view(s, this.getCred(s, input.id))
   }
 
   /** Env vars in use in an environment, except those of `exceptCredential`. */
-  private envVarsInUse(
-    s: Session,
-    environmentId: string,
-    exceptCredential?: string,
-  ): Set<string> {
-    const used = new Set<string>();
+  private envVarsInUse(s: Session, environmentId: string, exceptCredential?: string): Set<string> {
+    const used = new Set<string>()
     for (const c of s.creds.values()) {
-      if (c.environmentId !== environmentId || c.id === exceptCredential)
-        continue;
-      for (const f of c.overview.fields) used.add(f.envVar);
+      if (c.environmentId !== environmentId || c.id === exceptCredential) continue
+      for (const f of c.overview.fields) used.add(f.envVar)
     }
-    return used;
+    return used
   }
 
   private checkFieldsUnique(
@@ -563,55 +523,41 @@ export class KeyshelfService implements VaultService {
     envVars: string[],
     exceptCredential?: string,
   ): void {
-    const used = this.envVarsInUse(s, environmentId, exceptCredential);
-    const seen = new Set<string>();
+    const used = this.envVarsInUse(s, environmentId, exceptCredential)
+    const seen = new Set<string>()
     for (const v of envVars) {
       if (seen.has(v))
-        throw new ConflictError(
-          `${v} is listed twice; each env var must be unique in its environment.`,
-        );
-      if (used.has(v))
-        throw new ConflictError(
-          `${v} is already used by another key in this environment.`,
-        );
-      seen.add(v);
+        throw new ConflictError(`${v} is listed twice; each env var must be unique in its environment.`)
+      if (used.has(v)) throw new ConflictError(`${v} is already used by another key in this environment.`)
+      seen.add(v)
     }
   }
 
-  private checkCredName(
-    s: Session,
-    environmentId: string,
-    name: string,
-    exceptCredential?: string,
-  ): void {
-    const n = name.toLowerCase();
+  private checkCredName(s: Session, environmentId: string, name: string, exceptCredential?: string): void {
+    const n = name.toLowerCase()
     for (const c of s.creds.values()) {
       if (
         c.environmentId === environmentId &&
         c.id !== exceptCredential &&
         c.overview.name.toLowerCase() === n
       ) {
-        throw new ConflictError(
-          `This environment already has a key named "${name}".`,
-        );
+        throw new ConflictError(`This environment already has a key named "${name}".`)
       }
     }
   }
 
-  async createCredential(
-    input: ParsedInput<"createCredential">,
-  ): Promise<CredentialView> {
-    const s = this.requireSession();
-    const env = this.getEnv(s, input.environmentId);
-    this.checkCredName(s, env.id, input.name);
+  async createCredential(input: ParsedInput<'createCredential'>): Promise<CredentialView> {
+    const s = this.requireSession()
+    const env = this.getEnv(s, input.environmentId)
+    this.checkCredName(s, env.id, input.name)
     this.checkFieldsUnique(
       s,
       env.id,
       input.fields.map((f) => f.envVar),
-    );
-    const now = this.clock();
-    const id = randomUUID();
-    const fields = input.fields.map((f) => ({ ...f, id: randomUUID() }));
+    )
+    const now = this.clock()
+    const id = randomUUID()
+    const fields = input.fields.map((f) => ({ ...f, id: randomUUID() }))
     const rec: CredentialRecord = {
       id,
       environmentId: env.id,
@@ -621,7 +567,7 @@ export class KeyshelfService implements VaultService {
       lastRotatedAt: input.lastRotatedAt,
       expiresAt: input.expiresAt,
       rotationIntervalDays: input.rotationIntervalDays,
-      rotationState: "settled",
+      rotationState: 'settled',
       overview: {
         name: input.name,
         provider: input.provider,
@@ -639,28 +585,25 @@ export class KeyshelfService implements VaultService {
           masked: s.repo.mask(f.kind, f.value),
         })),
       },
-    };
+    }
     this.write(s, () => {
-      s.repo.putCredential(rec);
-      fields.forEach((f, i) =>
-        s.repo.putFieldValue(f.id, id, i, f.kind, f.value),
-      );
-      this.audit(s, "edit", id, {
-        action: "create-key",
+      s.repo.putCredential(rec)
+      fields.forEach((f, i) => s.repo.putFieldValue(f.id, id, i, f.kind, f.value))
+      this.audit(s, 'edit', id, {
+        action: 'create-key',
         key: input.name,
         envVars: fields.map((f) => f.envVar),
-      });
-    });
-    s.creds.set(id, rec);
-    s.searchIndex = null;
-    return this.view(s, rec);
+      })
+    })
+    s.creds.set(id, rec)
+    s.searchIndex = null
+    return this.view(s, rec)
   }
 
   private readValues(s: Session, c: CredentialRecord): Record<string, string> {
-    const values: Record<string, string> = {};
-    for (const f of c.overview.fields)
-      values[f.id] = s.repo.readFieldValue(f.id, c.id);
-    return values;
+    const values: Record<string, string> = {}
+    for (const f of c.overview.fields) values[f.id] = s.repo.readFieldValue(f.id, c.id)
+    return values
   }
 
   private snapshot(
@@ -680,69 +623,60 @@ export class KeyshelfService implements VaultService {
         fields: c.overview.fields,
       },
       values,
-    );
+    )
   }
 
-  async updateCredential(
-    input: ParsedInput<"updateCredential">,
-  ): Promise<CredentialView> {
-    const s = this.requireSession();
-    const c = this.getCred(s, input.id);
-    const patch = stripUndefined(input.patch);
-    if (patch.name !== undefined)
-      this.checkCredName(s, c.environmentId, patch.name, c.id);
-    const now = this.clock();
+  async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
+    const s = this.requireSession()
+    const c = this.getCred(s, input.id)
+    const patch = stripUndefined(input.patch)
+    if (patch.name !== undefined) this.checkCredName(s, c.environmentId, patch.name, c.id)
+    const now = this.clock()
     const next: CredentialRecord = {
       ...c,
       status: patch.status ?? c.status,
-      lastRotatedAt:
-        patch.lastRotatedAt !== undefined
-          ? patch.lastRotatedAt
-          : c.lastRotatedAt,
+      lastRotatedAt: patch.lastRotatedAt !== undefined ? patch.lastRotatedAt : c.lastRotatedAt,
       expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : c.expiresAt,
       rotationIntervalDays:
-        patch.rotationIntervalDays !== undefined
-          ? patch.rotationIntervalDays
-          : c.rotationIntervalDays,
+        patch.rotationIntervalDays !== undefined ? patch.rotationIntervalDays : c.rotationIntervalDays,
       updatedAt: now,
       overview: {
         ...c.overview,
         name: patch.name ?? c.overview.name,
         provider: patch.provider ?? c.overview.provider,
-        providerCredentialId:
-          patch.providerCredentialId ?? c.overview.providerCredentialId,
+        providerCredentialId: patch.providerCredentialId ?? c.overview.providerCredentialId,
         role: patch.role ?? c.overview.role,
         allowedHosts: patch.allowedHosts ?? c.overview.allowedHosts,
         owner: patch.owner ?? c.overview.owner,
         tags: patch.tags ?? c.overview.tags,
         notes: patch.notes ?? c.overview.notes,
       },
-    };
+    }
     const writes: {
-      id: string;
-      kind: FieldMeta["kind"];
-      value: string | undefined;
-    }[] = [];
-    let removed: string[] = [];
+      id: string
+      kind: FieldMeta['kind']
+      value: string | undefined
+    }[] = []
+    let removed: string[] = []
     if (input.fields) {
-      const byId = new Map(c.overview.fields.map((f) => [f.id, f]));
+      const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
       this.checkFieldsUnique(
         s,
         c.environmentId,
         input.fields.map((f) => f.envVar),
         c.id,
-      );
-      const metas: FieldMeta[] = [];
+      )
+      const metas: FieldMeta[] = []
       for (const f of input.fields) {
         if (f.id !== undefined) {
-          const old = byId.get(f.id);
-          if (!old) throw new NotFoundError("A field of this key");
-          const kindChanged = old.kind !== f.kind;
-          let masked = old.masked;
+          const old = byId.get(f.id)
+          if (!old) throw new NotFoundError('A field of this key')
+          const kindChanged = old.kind !== f.kind
+          let masked = old.masked
           if (f.value !== undefined || kindChanged) {
-            const value = f.value ?? s.repo.readFieldValue(old.id, c.id);
-            masked = s.repo.mask(f.kind, value);
-            writes.push({ id: old.id, kind: f.kind, value });
+            const value = f.value ?? s.repo.readFieldValue(old.id, c.id)
+            masked = s.repo.mask(f.kind, value)
+            writes.push({ id: old.id, kind: f.kind, value })
           }
           metas.push({
             id: old.id,
@@ -750,80 +684,66 @@ export class KeyshelfService implements VaultService {
             envVar: f.envVar,
             kind: f.kind,
             masked,
-          });
+          })
         } else {
           if (f.value === undefined)
-            throw new InvalidInputError(
-              `A value is required for the new field ${f.envVar}.`,
-            );
-          const id = randomUUID();
+            throw new InvalidInputError(`A value is required for the new field ${f.envVar}.`)
+          const id = randomUUID()
           metas.push({
             id,
             label: f.label,
             envVar: f.envVar,
             kind: f.kind,
             masked: s.repo.mask(f.kind, f.value),
-          });
-          writes.push({ id, kind: f.kind, value: f.value });
+          })
+          writes.push({ id, kind: f.kind, value: f.value })
         }
       }
-      const kept = new Set(
-        input.fields
-          .map((f) => f.id)
-          .filter((x): x is string => x !== undefined),
-      );
-      removed = c.overview.fields
-        .filter((f) => !kept.has(f.id))
-        .map((f) => f.id);
-      next.overview = { ...next.overview, fields: metas };
+      const kept = new Set(input.fields.map((f) => f.id).filter((x): x is string => x !== undefined))
+      removed = c.overview.fields.filter((f) => !kept.has(f.id)).map((f) => f.id)
+      next.overview = { ...next.overview, fields: metas }
     }
     this.write(s, () => {
-      const oldValues = this.readValues(s, c);
+      const oldValues = this.readValues(s, c)
       const valueChanged =
-        removed.length > 0 ||
-        writes.some(
-          (w) => oldValues[w.id] !== undefined && oldValues[w.id] !== w.value,
-        );
-      if (valueChanged) this.snapshot(s, c, oldValues, "edit", null);
-      s.repo.putCredential(next);
-      for (const id of removed) s.repo.deleteField(id);
+        removed.length > 0 || writes.some((w) => oldValues[w.id] !== undefined && oldValues[w.id] !== w.value)
+      if (valueChanged) this.snapshot(s, c, oldValues, 'edit', null)
+      s.repo.putCredential(next)
+      for (const id of removed) s.repo.deleteField(id)
       next.overview.fields.forEach((f, i) => {
-        const w = writes.find((x) => x.id === f.id);
-        const value = w?.value ?? oldValues[f.id];
-        if (value !== undefined)
-          s.repo.putFieldValue(f.id, c.id, i, f.kind, value);
-      });
-      this.audit(s, "edit", c.id, {
-        action: "update-key",
+        const w = writes.find((x) => x.id === f.id)
+        const value = w?.value ?? oldValues[f.id]
+        if (value !== undefined) s.repo.putFieldValue(f.id, c.id, i, f.kind, value)
+      })
+      this.audit(s, 'edit', c.id, {
+        action: 'update-key',
         key: next.overview.name,
         valuesChanged: valueChanged,
-      });
-    });
-    s.creds.set(c.id, next);
-    s.searchIndex = null;
-    return this.view(s, next);
+      })
+    })
+    s.creds.set(c.id, next)
+    s.searchIndex = null
+    return this.view(s, next)
   }
 
-  async deleteCredential(
-    input: ParsedInput<"deleteCredential">,
-  ): Promise<null> {
-    const s = this.requireSession();
-    const c = this.getCred(s, input.id);
+  async deleteCredential(input: ParsedInput<'deleteCredential'>): Promise<null> {
+    const s = this.requireSession()
+    const c = this.getCred(s, input.id)
     this.write(s, () => {
-      s.repo.deleteCredential(c.id);
-      this.audit(s, "delete", c.id, {
+      s.repo.deleteCredential(c.id)
+      this.audit(s, 'delete', c.id, {
         key: c.overview.name,
         envVars: c.overview.fields.map((f) => f.envVar),
-      });
-    });
-    s.creds.delete(c.id);
-    s.searchIndex = null;
-    return null;
+      })
+    })
+    s.creds.delete(c.id)
+    s.searchIndex = null
+    return null
   }
 
-  async addField(input: ParsedInput<"addField">): Promise<CredentialView> {
-    const s = this.requireSession();
-    const c = this.getCred(s, input.credentialId);
+  async addField(input: ParsedInput<'addField'>): Promise<CredentialView> {
+    const s = this.requireSession()
+    const c = this.getCred(s, input.credentialId)
     return this.updateCredential({
       id: c.id,
       patch: {},
@@ -841,44 +761,34 @@ export class KeyshelfService implements VaultService {
           value: input.value,
         },
       ],
-    });
+    })
   }
 
   // ------------------------------------------------------------------ values
 
-  private findField(
-    s: Session,
-    fieldId: string,
-  ): { c: CredentialRecord; f: FieldMeta } {
+  private findField(s: Session, fieldId: string): { c: CredentialRecord; f: FieldMeta } {
     for (const c of s.creds.values()) {
-      const f = c.overview.fields.find((x) => x.id === fieldId);
-      if (f) return { c, f };
+      const f = c.overview.fields.find((x) => x.id === fieldId)
+      if (f) return { c, f }
     }
-    throw new NotFoundError("The field");
+    throw new NotFoundError('The field')
   }
 
-  async reveal(input: ParsedInput<"reveal">): Promise<{ value: string }> {
-    const s = this.requireSession();
-    const { c, f } = this.findField(s, input.fieldId);
-    const value = s.repo.readFieldValue(f.id, c.id);
-    this.write(s, () =>
-      this.audit(s, "reveal", c.id, { key: c.overview.name, envVar: f.envVar }),
-    );
-    return { value };
+  async reveal(input: ParsedInput<'reveal'>): Promise<{ value: string }> {
+    const s = this.requireSession()
+    const { c, f } = this.findField(s, input.fieldId)
+    const value = s.repo.readFieldValue(f.id, c.id)
+    this.write(s, () => this.audit(s, 'reveal', c.id, { key: c.overview.name, envVar: f.envVar }))
+    return { value }
   }
 
-  async copy(input: ParsedInput<"copy">): Promise<{ clearsAt: number | null }> {
-    const s = this.requireSession();
-    const { c, f } = this.findField(s, input.fieldId);
-    const value = s.repo.readFieldValue(f.id, c.id);
-    const result = this.clipboard.writeSecret(
-      value,
-      this.settings.get().clipboardClearSeconds * 1000,
-    );
-    this.write(s, () =>
-      this.audit(s, "copy", c.id, { key: c.overview.name, envVar: f.envVar }),
-    );
-    return result;
+  async copy(input: ParsedInput<'copy'>): Promise<{ clearsAt: number | null }> {
+    const s = this.requireSession()
+    const { c, f } = this.findField(s, input.fieldId)
+    const value = s.repo.readFieldValue(f.id, c.id)
+    const result = this.clipboard.writeSecret(value, this.settings.get().clipboardClearSeconds * 1000)
+    this.write(s, () => this.audit(s, 'copy', c.id, { key: c.overview.name, envVar: f.envVar }))
+    return result
   }
 
   /**
@@ -889,63 +799,52 @@ export class KeyshelfService implements VaultService {
     environmentId: string,
     only?: readonly string[],
   ): {
-    envVar: string;
-    kind: FieldMeta["kind"];
-    value: string;
-    credentialId: string;
+    envVar: string
+    kind: FieldMeta['kind']
+    value: string
+    credentialId: string
   }[] {
-    const s = this.requireSession();
-    this.getEnv(s, environmentId);
+    const s = this.requireSession()
+    this.getEnv(s, environmentId)
     const out: {
-      envVar: string;
-      kind: FieldMeta["kind"];
-      value: string;
-      credentialId: string;
-    }[] = [];
+      envVar: string
+      kind: FieldMeta['kind']
+      value: string
+      credentialId: string
+    }[] = []
     const creds = [...s.creds.values()]
-      .filter(
-        (c) => c.environmentId === environmentId && c.status !== "revoked",
-      )
-      .sort(
-        (a, b) =>
-          a.createdAt - b.createdAt ||
-          a.overview.name.localeCompare(b.overview.name),
-      );
+      .filter((c) => c.environmentId === environmentId && c.status !== 'revoked')
+      .sort((a, b) => a.createdAt - b.createdAt || a.overview.name.localeCompare(b.overview.name))
     for (const c of creds) {
       for (const f of c.overview.fields) {
-        if (only && !only.includes(f.envVar)) continue;
+        if (only && !only.includes(f.envVar)) continue
         out.push({
           envVar: f.envVar,
           kind: f.kind,
           value: s.repo.readFieldValue(f.id, c.id),
           credentialId: c.id,
-        });
+        })
       }
     }
     if (only) {
-      const found = new Set(out.map((o) => o.envVar));
-      const missing = only.filter((v) => !found.has(v));
-      if (missing.length > 0)
-        throw new NotFoundError(`${missing.join(", ")} in this environment`);
+      const found = new Set(out.map((o) => o.envVar))
+      const missing = only.filter((v) => !found.has(v))
+      if (missing.length > 0) throw new NotFoundError(`${missing.join(', ')} in this environment`)
     }
-    return out;
+    return out
   }
 
   /** Records an audit event from a client (export, run, sync); details must never contain values. */
-  recordAudit(
-    event: AuditEvent,
-    credentialId: string | null,
-    details: Record<string, unknown>,
-  ): void {
-    const s = this.requireSession();
-    this.write(s, () => this.audit(s, event, credentialId, details));
+  recordAudit(event: AuditEvent, credentialId: string | null, details: Record<string, unknown>): void {
+    const s = this.requireSession()
+    this.write(s, () => this.audit(s, event, credentialId, details))
   }
 
-  async rotate(input: ParsedInput<"rotate">): Promise<CredentialView> {
+  async rotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
     return this.rotateWith(input.credentialId, input.values, {
-      reason: "manual",
+      reason: 'manual',
       overlapHours: input.overlapHours,
-    });
+    })
   }
 
   /**
@@ -957,83 +856,78 @@ export class KeyshelfService implements VaultService {
     credentialId: string,
     values: { fieldId: string; value: string }[],
     opts: {
-      reason: VersionReason;
-      overlapHours?: number | undefined;
-      validUntil?: number | null;
-      patch?: Partial<Pick<CredentialRecord, "status" | "expiresAt">> & {
-        providerCredentialId?: string;
-      };
-      extra?: () => void;
+      reason: VersionReason
+      overlapHours?: number | undefined
+      validUntil?: number | null
+      patch?: Partial<Pick<CredentialRecord, 'status' | 'expiresAt'>> & {
+        providerCredentialId?: string
+      }
+      extra?: () => void
     },
   ): CredentialView {
-    const s = this.requireSession();
-    const c = this.getCred(s, credentialId);
-    const now = this.clock();
-    const byId = new Map(c.overview.fields.map((f) => [f.id, f]));
-    const seen = new Set<string>();
+    const s = this.requireSession()
+    const c = this.getCred(s, credentialId)
+    const now = this.clock()
+    const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
+    const seen = new Set<string>()
     for (const v of values) {
-      const f = byId.get(v.fieldId);
-      if (!f) throw new NotFoundError("A field of this key");
-      if (seen.has(v.fieldId))
-        throw new InvalidInputError(`${f.envVar} is given twice.`);
-      seen.add(v.fieldId);
+      const f = byId.get(v.fieldId)
+      if (!f) throw new NotFoundError('A field of this key')
+      if (seen.has(v.fieldId)) throw new InvalidInputError(`${f.envVar} is given twice.`)
+      seen.add(v.fieldId)
     }
     const next: CredentialRecord = {
       ...c,
-      status: opts.patch?.status ?? "active",
-      expiresAt:
-        opts.patch?.expiresAt !== undefined
-          ? opts.patch.expiresAt
-          : c.expiresAt,
+      status: opts.patch?.status ?? 'active',
+      expiresAt: opts.patch?.expiresAt !== undefined ? opts.patch.expiresAt : c.expiresAt,
       lastRotatedAt: now,
       updatedAt: now,
-      rotationState: "settled",
+      rotationState: 'settled',
       overview: {
         ...c.overview,
-        providerCredentialId:
-          opts.patch?.providerCredentialId ?? c.overview.providerCredentialId,
+        providerCredentialId: opts.patch?.providerCredentialId ?? c.overview.providerCredentialId,
         fields: c.overview.fields.map((f) => {
-          const v = values.find((x) => x.fieldId === f.id);
-          return v ? { ...f, masked: s.repo.mask(f.kind, v.value) } : f;
+          const v = values.find((x) => x.fieldId === f.id)
+          return v ? { ...f, masked: s.repo.mask(f.kind, v.value) } : f
         }),
       },
-    };
+    }
     const validUntil =
       opts.validUntil !== undefined
         ? opts.validUntil
         : opts.overlapHours
           ? now + Math.round(opts.overlapHours * HOUR_MS)
-          : null;
+          : null
     this.write(s, () => {
-      const old = this.readValues(s, c);
+      const old = this.readValues(s, c)
       for (const v of values) {
         if (old[v.fieldId] === v.value) {
           throw new InvalidInputError(
-            `The new value for ${byId.get(v.fieldId)?.envVar ?? "the field"} is the same as the current one.`,
-          );
+            `The new value for ${byId.get(v.fieldId)?.envVar ?? 'the field'} is the same as the current one.`,
+          )
         }
       }
-      this.snapshot(s, c, old, opts.reason, validUntil);
-      s.repo.putCredential(next);
+      this.snapshot(s, c, old, opts.reason, validUntil)
+      s.repo.putCredential(next)
       next.overview.fields.forEach((f, i) => {
-        const v = values.find((x) => x.fieldId === f.id);
-        if (v) s.repo.putFieldValue(f.id, c.id, i, f.kind, v.value);
-      });
-      opts.extra?.();
-      this.audit(s, "rotate", c.id, {
+        const v = values.find((x) => x.fieldId === f.id)
+        if (v) s.repo.putFieldValue(f.id, c.id, i, f.kind, v.value)
+      })
+      opts.extra?.()
+      this.audit(s, 'rotate', c.id, {
         key: c.overview.name,
         envVars: values.map((v) => byId.get(v.fieldId)?.envVar),
         reason: opts.reason,
         validUntil,
-      });
-    });
-    s.creds.set(c.id, next);
-    return this.view(s, next);
+      })
+    })
+    s.creds.set(c.id, next)
+    return this.view(s, next)
   }
 
-  async history(input: ParsedInput<"history">): Promise<VersionView[]> {
-    const s = this.requireSession();
-    const c = this.getCred(s, input.credentialId);
+  async history(input: ParsedInput<'history'>): Promise<VersionView[]> {
+    const s = this.requireSession()
+    const c = this.getCred(s, input.credentialId)
     return s.repo.listVersions(c.id).map((v) => ({
       id: v.id,
       credentialId: v.credentialId,
@@ -1047,265 +941,218 @@ export class KeyshelfService implements VaultService {
         kind: f.kind,
         masked: { ...f.masked },
       })),
-    }));
+    }))
   }
 
-  async revealVersion(
-    input: ParsedInput<"revealVersion">,
-  ): Promise<{ value: string }> {
-    const s = this.requireSession();
-    const found = s.repo.readVersionValue(input.versionId, input.fieldId);
-    if (!found) throw new NotFoundError("That version");
+  async revealVersion(input: ParsedInput<'revealVersion'>): Promise<{ value: string }> {
+    const s = this.requireSession()
+    const found = s.repo.readVersionValue(input.versionId, input.fieldId)
+    if (!found) throw new NotFoundError('That version')
     this.write(s, () =>
-      this.audit(s, "reveal", found.credentialId, {
+      this.audit(s, 'reveal', found.credentialId, {
         version: input.versionId,
         field: input.fieldId,
       }),
-    );
-    return { value: found.value };
+    )
+    return { value: found.value }
   }
 
   // ------------------------------------------------------------------ search and due
 
   private buildIndex(s: Session): SearchEntry[] {
-    const entries: SearchEntry[] = [];
+    const entries: SearchEntry[] = []
     for (const a of s.apps.values()) {
       entries.push({
         hit: {
-          kind: "app",
+          kind: 'app',
           appId: a.id,
           environmentId: null,
           credentialId: null,
           fieldId: null,
           label: a.name,
         },
-        hay: [a.name, a.appId, a.description, ...a.tags]
-          .join("\n")
-          .toLowerCase(),
-      });
+        hay: [a.name, a.appId, a.description, ...a.tags].join('\n').toLowerCase(),
+      })
     }
     for (const e of s.envs.values()) {
-      const app = s.apps.get(e.appId);
+      const app = s.apps.get(e.appId)
       entries.push({
         hit: {
-          kind: "environment",
+          kind: 'environment',
           appId: e.appId,
           environmentId: e.id,
           credentialId: null,
           fieldId: null,
-          label: `${app?.name ?? "?"} › ${e.name}`,
+          label: `${app?.name ?? '?'} › ${e.name}`,
         },
-        hay: [app?.name ?? "", e.name, e.region].join("\n").toLowerCase(),
-      });
+        hay: [app?.name ?? '', e.name, e.region].join('\n').toLowerCase(),
+      })
     }
     for (const c of s.creds.values()) {
-      const e = s.envs.get(c.environmentId);
-      const app = e ? s.apps.get(e.appId) : undefined;
-      const base = [
-        app?.name ?? "",
-        e?.name ?? "",
-        c.overview.name,
-        c.overview.provider,
-        ...c.overview.tags,
-      ];
+      const e = s.envs.get(c.environmentId)
+      const app = e ? s.apps.get(e.appId) : undefined
+      const base = [app?.name ?? '', e?.name ?? '', c.overview.name, c.overview.provider, ...c.overview.tags]
       for (const f of c.overview.fields) {
         entries.push({
           hit: {
-            kind: "field",
-            appId: e?.appId ?? "",
+            kind: 'field',
+            appId: e?.appId ?? '',
             environmentId: c.environmentId,
             credentialId: c.id,
             fieldId: f.id,
-            label: `${app?.name ?? "?"} › ${e?.name ?? "?"} › ${c.overview.name} (${f.envVar})`,
+            label: `${app?.name ?? '?'} › ${e?.name ?? '?'} › ${c.overview.name} (${f.envVar})`,
           },
-          hay: [...base, f.envVar, f.label].join("\n").toLowerCase(),
-        });
+          hay: [...base, f.envVar, f.label].join('\n').toLowerCase(),
+        })
       }
     }
-    return entries;
+    return entries
   }
 
-  async search(input: ParsedInput<"search">): Promise<SearchHit[]> {
-    const s = this.requireSession();
-    s.searchIndex ??= this.buildIndex(s);
-    const terms = input.query.toLowerCase().split(/\s+/).filter(Boolean);
-    const limit = input.limit ?? 50;
-    const hits: SearchHit[] = [];
-    if (terms.length === 0) return hits;
+  async search(input: ParsedInput<'search'>): Promise<SearchHit[]> {
+    const s = this.requireSession()
+    s.searchIndex ??= this.buildIndex(s)
+    const terms = input.query.toLowerCase().split(/\s+/).filter(Boolean)
+    const limit = input.limit ?? 50
+    const hits: SearchHit[] = []
+    if (terms.length === 0) return hits
     for (const entry of s.searchIndex) {
       if (terms.every((t) => entry.hay.includes(t))) {
-        hits.push(entry.hit);
-        if (hits.length >= limit) break;
+        hits.push(entry.hit)
+        if (hits.length >= limit) break
       }
     }
-    return hits;
+    return hits
   }
 
-  async dueReport(input: ParsedInput<"dueReport">): Promise<DueItem[]> {
-    const s = this.requireSession();
-    const now = this.clock();
-    const warn = input.withinDays ?? this.settings.get().warnDays;
-    const items: DueItem[] = [];
+  async dueReport(input: ParsedInput<'dueReport'>): Promise<DueItem[]> {
+    const s = this.requireSession()
+    const now = this.clock()
+    const warn = input.withinDays ?? this.settings.get().warnDays
+    const items: DueItem[] = []
     for (const c of s.creds.values()) {
-      const info = rotationInfo(c, now, warn);
-      if (
-        info.status !== "overdue" &&
-        info.status !== "due-soon" &&
-        info.status !== "expired"
-      )
-        continue;
-      const env = s.envs.get(c.environmentId);
-      const app = env ? s.apps.get(env.appId) : undefined;
+      const info = rotationInfo(c, now, warn)
+      if (info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired') continue
+      const env = s.envs.get(c.environmentId)
+      const app = env ? s.apps.get(env.appId) : undefined
       items.push({
         credentialId: c.id,
-        appId: app?.id ?? "",
-        appName: app?.name ?? "",
+        appId: app?.id ?? '',
+        appName: app?.name ?? '',
         environmentId: c.environmentId,
-        environmentName: env?.name ?? "",
+        environmentName: env?.name ?? '',
         name: c.overview.name,
         envVars: c.overview.fields.map((f) => f.envVar),
         rotation: info,
         expiresAt: c.expiresAt,
         lastRotatedAt: c.lastRotatedAt,
-      });
+      })
     }
     return items.sort(
       (a, b) =>
-        (a.rotation.governingAt ?? Infinity) -
-          (b.rotation.governingAt ?? Infinity) || a.name.localeCompare(b.name),
-    );
+        (a.rotation.governingAt ?? Infinity) - (b.rotation.governingAt ?? Infinity) ||
+        a.name.localeCompare(b.name),
+    )
   }
 
   async dueCounts(): Promise<DueCounts> {
-    if (!this.vaultExists())
-      return { overdue: 0, dueSoon: 0, expired: 0, total: 0 };
-    return countDue(
-      readRotationRows(this.database()),
-      this.clock(),
-      this.settings.get().warnDays,
-    );
+    if (!this.vaultExists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0 }
+    return countDue(readRotationRows(this.database()), this.clock(), this.settings.get().warnDays)
   }
 
-  async auditLog(input: ParsedInput<"auditLog">): Promise<AuditEntry[]> {
-    const s = this.requireSession();
-    return s.repo.listAudit(input.limit ?? 200);
+  async auditLog(input: ParsedInput<'auditLog'>): Promise<AuditEntry[]> {
+    const s = this.requireSession()
+    return s.repo.listAudit(input.limit ?? 200)
   }
 
   async getPreferences(): Promise<Preferences> {
-    return this.settings.get();
+    return this.settings.get()
   }
 
-  async setPreferences(
-    input: ParsedInput<"setPreferences">,
-  ): Promise<Preferences> {
-    return this.settings.set(stripUndefined(input));
+  async setPreferences(input: ParsedInput<'setPreferences'>): Promise<Preferences> {
+    return this.settings.set(stripUndefined(input))
   }
 
   // ------------------------------------------------------------------ addressing (CLI)
 
   /** Finds an app by name (case-insensitive). */
   appByName(name: string): App {
-    const s = this.requireSession();
-    const app = this.findAppByName(s, name);
-    if (!app) throw new NotFoundError(`App "${name}"`);
-    return app;
+    const s = this.requireSession()
+    const app = this.findAppByName(s, name)
+    if (!app) throw new NotFoundError(`App "${name}"`)
+    return app
   }
 
   /** Finds an environment of an app by name (case-insensitive). */
-  environmentByName(
-    appName: string,
-    envName: string,
-  ): { app: App; environment: Environment } {
-    const s = this.requireSession();
-    const app = this.appByName(appName);
-    const environment = this.findEnvByName(s, app.id, envName);
-    if (!environment)
-      throw new NotFoundError(`Environment "${envName}" of ${app.name}`);
-    return { app, environment };
+  environmentByName(appName: string, envName: string): { app: App; environment: Environment } {
+    const s = this.requireSession()
+    const app = this.appByName(appName)
+    const environment = this.findEnvByName(s, app.id, envName)
+    if (!environment) throw new NotFoundError(`Environment "${envName}" of ${app.name}`)
+    return { app, environment }
   }
 
   /** Resolves `APP/ENV/ENV_VAR` to a field. */
   fieldByPath(path: string): FieldAddress {
-    const { app, environment, rest } = this.splitPath(path);
-    const s = this.requireSession();
+    const { app, environment, rest } = this.splitPath(path)
+    const s = this.requireSession()
     for (const c of s.creds.values()) {
-      if (c.environmentId !== environment.id) continue;
-      const field = c.overview.fields.find((f) => f.envVar === rest);
-      if (field)
-        return { app, environment, credential: this.view(s, c), field };
+      if (c.environmentId !== environment.id) continue
+      const field = c.overview.fields.find((f) => f.envVar === rest)
+      if (field) return { app, environment, credential: this.view(s, c), field }
     }
-    throw new NotFoundError(`${rest} in ${app.name}/${environment.name}`);
+    throw new NotFoundError(`${rest} in ${app.name}/${environment.name}`)
   }
 
   /** Resolves `APP/ENV/NAME` to a credential, by its name or by one of its env vars. */
   credentialByPath(path: string): {
-    app: App;
-    environment: Environment;
-    credential: CredentialView;
+    app: App
+    environment: Environment
+    credential: CredentialView
   } {
-    const { app, environment, rest } = this.splitPath(path);
-    const s = this.requireSession();
-    const n = rest.toLowerCase();
-    const inEnv = [...s.creds.values()].filter(
-      (c) => c.environmentId === environment.id,
-    );
+    const { app, environment, rest } = this.splitPath(path)
+    const s = this.requireSession()
+    const n = rest.toLowerCase()
+    const inEnv = [...s.creds.values()].filter((c) => c.environmentId === environment.id)
     const c =
       inEnv.find((x) => x.overview.name.toLowerCase() === n) ??
-      inEnv.find((x) => x.overview.fields.some((f) => f.envVar === rest));
-    if (!c)
-      throw new NotFoundError(
-        `Key "${rest}" in ${app.name}/${environment.name}`,
-      );
-    return { app, environment, credential: this.view(s, c) };
+      inEnv.find((x) => x.overview.fields.some((f) => f.envVar === rest))
+    if (!c) throw new NotFoundError(`Key "${rest}" in ${app.name}/${environment.name}`)
+    return { app, environment, credential: this.view(s, c) }
   }
 
   private splitPath(path: string): {
-    app: App;
-    environment: Environment;
-    rest: string;
+    app: App
+    environment: Environment
+    rest: string
   } {
-    const parts = path.split("/");
-    if (parts.length < 3 || parts.some((p) => p === "")) {
-      throw new InvalidInputError(
-        `"${path}" is not an address; use APP/ENV/KEY.`,
-      );
+    const parts = path.split('/')
+    if (parts.length < 3 || parts.some((p) => p === '')) {
+      throw new InvalidInputError(`"${path}" is not an address; use APP/ENV/KEY.`)
     }
-    const [appName, envName, ...rest] = parts as [string, string, ...string[]];
-    const { app, environment } = this.environmentByName(appName, envName);
-    return { app, environment, rest: rest.join("/") };
+    const [appName, envName, ...rest] = parts as [string, string, ...string[]]
+    const { app, environment } = this.environmentByName(appName, envName)
+    return { app, environment, rest: rest.join('/') }
   }
 
   // ------------------------------------------------------------------ internals
 
   /** Runs `fn` in one SQLite transaction; the in-memory overview is updated by callers only after commit. */
   private write(s: Session, fn: () => void): void {
-    s.repo.db.transaction(fn)();
-    s.dataVersion = s.repo.db.pragma("data_version", {
+    s.repo.db.transaction(fn)()
+    s.dataVersion = s.repo.db.pragma('data_version', {
       simple: true,
-    }) as number;
+    }) as number
   }
 
-  private audit(
-    s: Session,
-    event: AuditEvent,
-    credentialId: string | null,
-    details: object,
-  ): void {
-    s.repo.insertAudit(
-      randomUUID(),
-      this.clock(),
-      event,
-      credentialId,
-      details,
-    );
-    this.logger.info("audit", { event });
+  private audit(s: Session, event: AuditEvent, credentialId: string | null, details: object): void {
+    s.repo.insertAudit(randomUUID(), this.clock(), event, credentialId, details)
+    this.logger.info('audit', { event })
   }
 }
 
-function stripUndefined<T extends object>(
-  o: T,
-): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> }
 }

@@ -1,17 +1,17 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 
 /** AES-256-GCM parameters: fixed, not configurable. */
-export const KEY_BYTES = 32;
-export const NONCE_BYTES = 12;
-export const TAG_BYTES = 16;
-const FORMAT_VERSION = 1;
-const HEADER_BYTES = 1 + NONCE_BYTES;
+export const KEY_BYTES = 32
+export const NONCE_BYTES = 12
+export const TAG_BYTES = 16
+const FORMAT_VERSION = 1
+const HEADER_BYTES = 1 + NONCE_BYTES
 
 /** Raised when a ciphertext fails authentication or is malformed. Callers turn it into a VaultCorruptError. */
 export class AuthenticationFailedError extends Error {
-  constructor(reason = "authentication tag mismatch") {
-    super(`Decryption failed: ${reason}`);
-    this.name = "AuthenticationFailedError";
+  constructor(reason = 'authentication tag mismatch') {
+    super(`Decryption failed: ${reason}`)
+    this.name = 'AuthenticationFailedError'
   }
 }
 
@@ -22,16 +22,14 @@ export function gcmEncrypt(
   plaintext: Uint8Array,
   aad: Uint8Array,
 ): { ciphertext: Buffer; tag: Buffer } {
-  if (key.length !== KEY_BYTES)
-    throw new RangeError("AES-256-GCM needs a 32-byte key");
-  if (nonce.length !== NONCE_BYTES)
-    throw new RangeError("AES-256-GCM needs a 12-byte nonce");
-  const cipher = createCipheriv("aes-256-gcm", key, nonce, {
+  if (key.length !== KEY_BYTES) throw new RangeError('AES-256-GCM needs a 32-byte key')
+  if (nonce.length !== NONCE_BYTES) throw new RangeError('AES-256-GCM needs a 12-byte nonce')
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, {
     authTagLength: TAG_BYTES,
-  });
-  cipher.setAAD(aad);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { ciphertext, tag: cipher.getAuthTag() };
+  })
+  cipher.setAAD(aad)
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+  return { ciphertext, tag: cipher.getAuthTag() }
 }
 
 /** Plain AES-256-GCM decryption; throws AuthenticationFailedError, never returns unauthenticated data. */
@@ -42,19 +40,18 @@ export function gcmDecrypt(
   tag: Uint8Array,
   aad: Uint8Array,
 ): Buffer {
-  if (key.length !== KEY_BYTES)
-    throw new RangeError("AES-256-GCM needs a 32-byte key");
+  if (key.length !== KEY_BYTES) throw new RangeError('AES-256-GCM needs a 32-byte key')
   if (nonce.length !== NONCE_BYTES || tag.length !== TAG_BYTES)
-    throw new AuthenticationFailedError("malformed");
-  const decipher = createDecipheriv("aes-256-gcm", key, nonce, {
+    throw new AuthenticationFailedError('malformed')
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce, {
     authTagLength: TAG_BYTES,
-  });
-  decipher.setAAD(aad);
-  decipher.setAuthTag(tag);
+  })
+  decipher.setAAD(aad)
+  decipher.setAuthTag(tag)
   try {
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()])
   } catch {
-    throw new AuthenticationFailedError();
+    throw new AuthenticationFailedError()
   }
 }
 
@@ -62,56 +59,37 @@ export function gcmDecrypt(
  * Encrypts with a fresh random 96-bit nonce. Output: version byte | nonce | ciphertext | tag.
  * `aad` binds the ciphertext to where it is stored (table, row id, column).
  */
-export function seal(
-  key: Uint8Array,
-  plaintext: Uint8Array,
-  aad: string,
-): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
-  const { ciphertext, tag } = gcmEncrypt(
-    key,
-    nonce,
-    plaintext,
-    Buffer.from(aad, "utf8"),
-  );
-  return Buffer.concat([Buffer.of(FORMAT_VERSION), nonce, ciphertext, tag]);
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Buffer {
+  const nonce = randomBytes(NONCE_BYTES)
+  const { ciphertext, tag } = gcmEncrypt(key, nonce, plaintext, Buffer.from(aad, 'utf8'))
+  return Buffer.concat([Buffer.of(FORMAT_VERSION), nonce, ciphertext, tag])
 }
 
 /** Decrypts a `seal` output for the same `aad`; throws AuthenticationFailedError on any mismatch. */
 export function open(key: Uint8Array, blob: Uint8Array, aad: string): Buffer {
   if (blob.length < HEADER_BYTES + TAG_BYTES || blob[0] !== FORMAT_VERSION) {
-    throw new AuthenticationFailedError("malformed ciphertext");
+    throw new AuthenticationFailedError('malformed ciphertext')
   }
-  const nonce = blob.subarray(1, HEADER_BYTES);
-  const ciphertext = blob.subarray(HEADER_BYTES, blob.length - TAG_BYTES);
-  const tag = blob.subarray(blob.length - TAG_BYTES);
-  return gcmDecrypt(key, nonce, ciphertext, tag, Buffer.from(aad, "utf8"));
+  const nonce = blob.subarray(1, HEADER_BYTES)
+  const ciphertext = blob.subarray(HEADER_BYTES, blob.length - TAG_BYTES)
+  const tag = blob.subarray(blob.length - TAG_BYTES)
+  return gcmDecrypt(key, nonce, ciphertext, tag, Buffer.from(aad, 'utf8'))
 }
 
 /** Wraps a data key under a key-encryption key (AES-256-GCM, random nonce). */
-export function wrapKey(
-  kek: Uint8Array,
-  dataKey: Uint8Array,
-  aad: string,
-): Buffer {
-  if (dataKey.length !== KEY_BYTES)
-    throw new RangeError("data keys are 32 bytes");
-  return seal(kek, dataKey, aad);
+export function wrapKey(kek: Uint8Array, dataKey: Uint8Array, aad: string): Buffer {
+  if (dataKey.length !== KEY_BYTES) throw new RangeError('data keys are 32 bytes')
+  return seal(kek, dataKey, aad)
 }
 
 /** Unwraps a data key; throws AuthenticationFailedError for a wrong KEK or a modified blob. */
-export function unwrapKey(
-  kek: Uint8Array,
-  wrapped: Uint8Array,
-  aad: string,
-): Buffer {
-  const key = open(kek, wrapped, aad);
-  if (key.length !== KEY_BYTES)
-    throw new AuthenticationFailedError("wrapped key has the wrong length");
-  return key;
+export function unwrapKey(kek: Uint8Array, wrapped: Uint8Array, aad: string): Buffer {
+  const key = open(kek, wrapped, aad)
+  if (key.length !== KEY_BYTES) throw new AuthenticationFailedError('wrapped key has the wrong length')
+  return key
 }
 
 /** A fresh random 256-bit key. */
 export function randomKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return randomBytes(KEY_BYTES)
 }

@@ -1,17 +1,12 @@
-import type { Database } from "better-sqlite3";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { KdfParams } from "../../../src-shared/model";
-import {
-  AuthenticationFailedError,
-  randomKey,
-  unwrapKey,
-  wrapKey,
-} from "../crypto/aead";
-import { SALT_BYTES, assertKdfParams, deriveKey } from "../crypto/kdf";
-import { wipe } from "../crypto/subkeys";
-import { VaultCorruptError, WrongPasswordError } from "../errors";
+import type { Database } from 'better-sqlite3'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { KdfParams } from '../../../src-shared/model'
+import { AuthenticationFailedError, randomKey, unwrapKey, wrapKey } from '../crypto/aead'
+import { SALT_BYTES, assertKdfParams, deriveKey } from '../crypto/kdf'
+import { wipe } from '../crypto/subkeys'
+import { VaultCorruptError, WrongPasswordError } from '../errors'
 
-const FORMAT = "keyshelf-vault/1";
+const FORMAT = 'keyshelf-vault/1'
 
 /**
  * The plaintext header in the `meta` table: format, vault id, KDF parameters, salt and the wrapped data
@@ -19,83 +14,80 @@ const FORMAT = "keyshelf-vault/1";
  * password (a failed unwrap with an intact checksum means the password is wrong).
  */
 export interface VaultHeader {
-  format: string;
-  vaultId: string;
-  kdf: KdfParams;
-  salt: Buffer;
-  wrappedKey: Buffer;
-  createdAt: number;
+  format: string
+  vaultId: string
+  kdf: KdfParams
+  salt: Buffer
+  wrappedKey: Buffer
+  createdAt: number
 }
 
-function checksum(h: Omit<VaultHeader, "createdAt">): string {
-  return createHash("sha256")
+function checksum(h: Omit<VaultHeader, 'createdAt'>): string {
+  return createHash('sha256')
     .update(
       JSON.stringify([
         h.format,
         h.vaultId,
         h.kdf,
-        h.salt.toString("base64"),
-        h.wrappedKey.toString("base64"),
+        h.salt.toString('base64'),
+        h.wrappedKey.toString('base64'),
       ]),
     )
-    .digest("hex");
+    .digest('hex')
 }
 
 function wrapAad(vaultId: string, kdf: KdfParams, salt: Buffer): string {
-  return `keyshelf:dek:${vaultId}:${JSON.stringify(kdf)}:${salt.toString("base64")}`;
+  return `keyshelf:dek:${vaultId}:${JSON.stringify(kdf)}:${salt.toString('base64')}`
 }
 
 /** True when the database has a vault header. */
 export function hasHeader(db: Database): boolean {
-  const row = db.prepare("SELECT 1 AS x FROM meta WHERE key = 'format'").get();
-  return row !== undefined;
+  const row = db.prepare("SELECT 1 AS x FROM meta WHERE key = 'format'").get()
+  return row !== undefined
 }
 
 /** Reads and checks the header. Missing or inconsistent fields raise VaultCorruptError. */
 export function readHeader(db: Database): VaultHeader {
-  const rows = db.prepare("SELECT key, value FROM meta").all() as {
-    key: string;
-    value: string;
-  }[];
-  const m = new Map(rows.map((r) => [r.key, r.value]));
+  const rows = db.prepare('SELECT key, value FROM meta').all() as {
+    key: string
+    value: string
+  }[]
+  const m = new Map(rows.map((r) => [r.key, r.value]))
   const get = (k: string): string => {
-    const v = m.get(k);
-    if (v === undefined)
-      throw new VaultCorruptError(`header field ${k} is missing`);
-    return v;
-  };
-  let kdf: KdfParams;
+    const v = m.get(k)
+    if (v === undefined) throw new VaultCorruptError(`header field ${k} is missing`)
+    return v
+  }
+  let kdf: KdfParams
   try {
-    kdf = JSON.parse(get("kdf")) as KdfParams;
+    kdf = JSON.parse(get('kdf')) as KdfParams
   } catch {
-    throw new VaultCorruptError("header KDF parameters are unreadable");
+    throw new VaultCorruptError('header KDF parameters are unreadable')
   }
   const header: VaultHeader = {
-    format: get("format"),
-    vaultId: get("vault_id"),
+    format: get('format'),
+    vaultId: get('vault_id'),
     kdf,
-    salt: Buffer.from(get("salt"), "base64"),
-    wrappedKey: Buffer.from(get("wrapped_key"), "base64"),
-    createdAt: Number(get("created_at")),
-  };
-  if (header.format !== FORMAT)
-    throw new VaultCorruptError(`unknown vault format`);
-  if (checksum(header) !== get("header_checksum"))
-    throw new VaultCorruptError("header checksum mismatch");
-  return header;
+    salt: Buffer.from(get('salt'), 'base64'),
+    wrappedKey: Buffer.from(get('wrapped_key'), 'base64'),
+    createdAt: Number(get('created_at')),
+  }
+  if (header.format !== FORMAT) throw new VaultCorruptError(`unknown vault format`)
+  if (checksum(header) !== get('header_checksum')) throw new VaultCorruptError('header checksum mismatch')
+  return header
 }
 
 function writeHeader(db: Database, h: VaultHeader): void {
   const put = db.prepare(
-    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-  );
-  put.run("format", h.format);
-  put.run("vault_id", h.vaultId);
-  put.run("kdf", JSON.stringify(h.kdf));
-  put.run("salt", h.salt.toString("base64"));
-  put.run("wrapped_key", h.wrappedKey.toString("base64"));
-  put.run("created_at", String(h.createdAt));
-  put.run("header_checksum", checksum(h));
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  )
+  put.run('format', h.format)
+  put.run('vault_id', h.vaultId)
+  put.run('kdf', JSON.stringify(h.kdf))
+  put.run('salt', h.salt.toString('base64'))
+  put.run('wrapped_key', h.wrappedKey.toString('base64'))
+  put.run('created_at', String(h.createdAt))
+  put.run('header_checksum', checksum(h))
 }
 
 /** Creates a header with a fresh random data key; returns the data key (caller owns and wipes it). */
@@ -105,11 +97,11 @@ export async function createHeader(
   kdf: KdfParams,
   now: number,
 ): Promise<{ header: VaultHeader; dataKey: Buffer }> {
-  assertKdfParams(kdf);
-  const salt = randomBytes(SALT_BYTES);
-  const vaultId = randomUUID();
-  const kek = await deriveKey(password, salt, kdf);
-  const dataKey = randomKey();
+  assertKdfParams(kdf)
+  const salt = randomBytes(SALT_BYTES)
+  const vaultId = randomUUID()
+  const kek = await deriveKey(password, salt, kdf)
+  const dataKey = randomKey()
   const header: VaultHeader = {
     format: FORMAT,
     vaultId,
@@ -117,30 +109,22 @@ export async function createHeader(
     salt,
     wrappedKey: wrapKey(kek, dataKey, wrapAad(vaultId, kdf, salt)),
     createdAt: now,
-  };
-  wipe(kek);
-  db.transaction(() => writeHeader(db, header))();
-  return { header, dataKey };
+  }
+  wipe(kek)
+  db.transaction(() => writeHeader(db, header))()
+  return { header, dataKey }
 }
 
 /** Derives the KEK and unwraps the data key. Raises WrongPasswordError; writes nothing. */
-export async function unlockHeader(
-  header: VaultHeader,
-  password: string,
-): Promise<Buffer> {
-  const kek = await deriveKey(password, header.salt, header.kdf);
+export async function unlockHeader(header: VaultHeader, password: string): Promise<Buffer> {
+  const kek = await deriveKey(password, header.salt, header.kdf)
   try {
-    return unwrapKey(
-      kek,
-      header.wrappedKey,
-      wrapAad(header.vaultId, header.kdf, header.salt),
-    );
+    return unwrapKey(kek, header.wrappedKey, wrapAad(header.vaultId, header.kdf, header.salt))
   } catch (err) {
-    if (err instanceof AuthenticationFailedError)
-      throw new WrongPasswordError();
-    throw err;
+    if (err instanceof AuthenticationFailedError) throw new WrongPasswordError()
+    throw err
   } finally {
-    wipe(kek);
+    wipe(kek)
   }
 }
 
@@ -152,16 +136,16 @@ export async function rewrapHeader(
   newPassword: string,
   kdf: KdfParams = header.kdf,
 ): Promise<VaultHeader> {
-  assertKdfParams(kdf);
-  const salt = randomBytes(SALT_BYTES);
-  const kek = await deriveKey(newPassword, salt, kdf);
+  assertKdfParams(kdf)
+  const salt = randomBytes(SALT_BYTES)
+  const kek = await deriveKey(newPassword, salt, kdf)
   const next: VaultHeader = {
     ...header,
     kdf,
     salt,
     wrappedKey: wrapKey(kek, dataKey, wrapAad(header.vaultId, kdf, salt)),
-  };
-  wipe(kek);
-  db.transaction(() => writeHeader(db, next))();
-  return next;
+  }
+  wipe(kek)
+  db.transaction(() => writeHeader(db, next))()
+  return next
 }

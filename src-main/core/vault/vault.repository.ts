@@ -1,4 +1,4 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { Database, Statement } from 'better-sqlite3'
 import type {
   App,
   AuditEvent,
@@ -9,81 +9,78 @@ import type {
   ProviderId,
   RotationState,
   VersionReason,
-} from "../../../src-shared/model";
-import { AuthenticationFailedError, open, seal } from "../crypto/aead";
-import type { SessionKeys } from "../crypto/subkeys";
-import { fingerprint } from "../crypto/subkeys";
-import { VaultCorruptError } from "../errors";
+} from '../../../src-shared/model'
+import { AuthenticationFailedError, open, seal } from '../crypto/aead'
+import type { SessionKeys } from '../crypto/subkeys'
+import { fingerprint } from '../crypto/subkeys'
+import { VaultCorruptError } from '../errors'
 
 /** Decrypted per-field metadata, kept in the credential's encrypted overview. */
 export interface FieldMeta {
-  id: string;
-  label: string;
-  envVar: string;
-  kind: FieldKind;
-  masked: MaskedValue;
+  id: string
+  label: string
+  envVar: string
+  kind: FieldKind
+  masked: MaskedValue
 }
 
 /** The encrypted part of a credential row: everything the user typed except the values. */
 export interface CredentialOverview {
-  name: string;
-  provider: ProviderId;
-  providerCredentialId: string;
-  role: string;
-  allowedHosts: string[];
-  owner: string;
-  tags: string[];
-  notes: string;
-  fields: FieldMeta[];
+  name: string
+  provider: ProviderId
+  providerCredentialId: string
+  role: string
+  allowedHosts: string[]
+  owner: string
+  tags: string[]
+  notes: string
+  fields: FieldMeta[]
 }
 
 /** The plaintext columns of a credential row. */
 export interface CredentialRow {
-  id: string;
-  environmentId: string;
-  status: CredentialStatus;
-  createdAt: number;
-  updatedAt: number;
-  lastRotatedAt: number | null;
-  expiresAt: number | null;
-  rotationIntervalDays: number | null;
-  rotationState: RotationState;
+  id: string
+  environmentId: string
+  status: CredentialStatus
+  createdAt: number
+  updatedAt: number
+  lastRotatedAt: number | null
+  expiresAt: number | null
+  rotationIntervalDays: number | null
+  rotationState: RotationState
 }
 
 export interface CredentialRecord extends CredentialRow {
-  overview: CredentialOverview;
+  overview: CredentialOverview
 }
 
-type AppEnc = Pick<App, "name" | "description" | "appId" | "tags" | "notes">;
-type EnvEnc = Pick<
-  Environment,
-  "name" | "apiUrl" | "wsUrl" | "region" | "notes"
->;
+type AppEnc = Pick<App, 'name' | 'description' | 'appId' | 'tags' | 'notes'>
+type EnvEnc = Pick<Environment, 'name' | 'apiUrl' | 'wsUrl' | 'region' | 'notes'>
 
 /** A version's encrypted snapshot of the previous field metadata. */
 export interface VersionRecord {
-  id: string;
-  credentialId: string;
-  createdAt: number;
-  reason: VersionReason;
-  validUntil: number | null;
-  fields: FieldMeta[];
+  id: string
+  credentialId: string
+  createdAt: number
+  reason: VersionReason
+  validUntil: number | null
+  fields: FieldMeta[]
 }
 
 interface RawCredentialRow {
-  id: string;
-  environment_id: string;
-  status: CredentialStatus;
-  created_at: number;
-  updated_at: number;
-  last_rotated_at: number | null;
-  expires_at: number | null;
-  rotation_interval_days: number | null;
-  rotation_state: RotationState;
-  enc: Buffer;
+  id: string
+  environment_id: string
+  status: CredentialStatus
+  created_at: number
+  updated_at: number
+  last_rotated_at: number | null
+  expires_at: number | null
+  rotation_interval_days: number | null
+  rotation_state: RotationState
+  enc: Buffer
 }
 
-const MIN_LAST4_LENGTH = 12;
+const MIN_LAST4_LENGTH = 12
 
 /**
  * Row-level storage with encryption. Every `*enc` column is sealed with the session key and an AAD of
@@ -91,7 +88,7 @@ const MIN_LAST4_LENGTH = 12;
  * All SQL is parameterised. Callers own transactions (`db.transaction`).
  */
 export class VaultRepository {
-  private readonly stmts = new Map<string, Statement>();
+  private readonly stmts = new Map<string, Statement>()
 
   constructor(
     readonly db: Database,
@@ -99,78 +96,59 @@ export class VaultRepository {
   ) {}
 
   private stmt(sql: string): Statement {
-    let s = this.stmts.get(sql);
+    let s = this.stmts.get(sql)
     if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
+      s = this.db.prepare(sql)
+      this.stmts.set(sql, s)
     }
-    return s;
+    return s
   }
 
   /** Seals a JSON value for `table:id:column`. */
   sealJson(table: string, id: string, column: string, value: unknown): Buffer {
-    return seal(
-      this.keys.enc,
-      Buffer.from(JSON.stringify(value), "utf8"),
-      `${table}:${id}:${column}`,
-    );
+    return seal(this.keys.enc, Buffer.from(JSON.stringify(value), 'utf8'), `${table}:${id}:${column}`)
   }
 
   /** Opens a sealed JSON value; tampering or a moved ciphertext becomes VaultCorruptError. */
   openJson<T>(table: string, id: string, column: string, blob: Buffer): T {
-    return JSON.parse(this.openText(table, id, column, blob)) as T;
+    return JSON.parse(this.openText(table, id, column, blob)) as T
   }
 
-  private openText(
-    table: string,
-    id: string,
-    column: string,
-    blob: Buffer,
-  ): string {
+  private openText(table: string, id: string, column: string, blob: Buffer): string {
     try {
-      return open(this.keys.enc, blob, `${table}:${id}:${column}`).toString(
-        "utf8",
-      );
+      return open(this.keys.enc, blob, `${table}:${id}:${column}`).toString('utf8')
     } catch (err) {
-      if (
-        err instanceof AuthenticationFailedError ||
-        err instanceof SyntaxError
-      ) {
-        throw new VaultCorruptError(`${table} row ${id}, ${column}`);
+      if (err instanceof AuthenticationFailedError || err instanceof SyntaxError) {
+        throw new VaultCorruptError(`${table} row ${id}, ${column}`)
       }
-      throw err;
+      throw err
     }
   }
 
   /** The masked form of a value: kind, last 4 characters of long secrets, and a keyed fingerprint. */
   mask(kind: FieldKind, value: string): MaskedValue {
-    const chars = Array.from(value);
+    const chars = Array.from(value)
     return {
-      last4:
-        kind === "secret" && chars.length >= MIN_LAST4_LENGTH
-          ? chars.slice(-4).join("")
-          : null,
+      last4: kind === 'secret' && chars.length >= MIN_LAST4_LENGTH ? chars.slice(-4).join('') : null,
       fingerprint: fingerprint(this.keys.fingerprint, value),
-      clear: kind === "public" ? value : null,
-    };
+      clear: kind === 'public' ? value : null,
+    }
   }
 
   // ---- apps ----
   loadApps(): App[] {
-    const rows = this.stmt(
-      "SELECT id, created_at, updated_at, enc FROM apps",
-    ).all() as {
-      id: string;
-      created_at: number;
-      updated_at: number;
-      enc: Buffer;
-    }[];
+    const rows = this.stmt('SELECT id, created_at, updated_at, enc FROM apps').all() as {
+      id: string
+      created_at: number
+      updated_at: number
+      enc: Buffer
+    }[]
     return rows.map((r) => ({
       id: r.id,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      ...this.openJson<AppEnc>("apps", r.id, "enc", r.enc),
-    }));
+      ...this.openJson<AppEnc>('apps', r.id, 'enc', r.enc),
+    }))
   }
 
   putApp(app: App): void {
@@ -180,42 +158,37 @@ export class VaultRepository {
       appId: app.appId,
       tags: app.tags,
       notes: app.notes,
-    };
+    }
     this.stmt(
       `INSERT INTO apps (id, created_at, updated_at, enc) VALUES (?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, enc = excluded.enc`,
-    ).run(
-      app.id,
-      app.createdAt,
-      app.updatedAt,
-      this.sealJson("apps", app.id, "enc", enc),
-    );
+    ).run(app.id, app.createdAt, app.updatedAt, this.sealJson('apps', app.id, 'enc', enc))
   }
 
   deleteApp(id: string): void {
-    this.stmt("DELETE FROM apps WHERE id = ?").run(id);
+    this.stmt('DELETE FROM apps WHERE id = ?').run(id)
   }
 
   // ---- environments ----
   loadEnvironments(): Environment[] {
     const rows = this.stmt(
-      "SELECT id, app_id, position, created_at, updated_at, enc FROM environments",
+      'SELECT id, app_id, position, created_at, updated_at, enc FROM environments',
     ).all() as {
-      id: string;
-      app_id: string;
-      position: number;
-      created_at: number;
-      updated_at: number;
-      enc: Buffer;
-    }[];
+      id: string
+      app_id: string
+      position: number
+      created_at: number
+      updated_at: number
+      enc: Buffer
+    }[]
     return rows.map((r) => ({
       id: r.id,
       appId: r.app_id,
       position: r.position,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      ...this.openJson<EnvEnc>("environments", r.id, "enc", r.enc),
-    }));
+      ...this.openJson<EnvEnc>('environments', r.id, 'enc', r.enc),
+    }))
   }
 
   putEnvironment(env: Environment): void {
@@ -225,7 +198,7 @@ export class VaultRepository {
       wsUrl: env.wsUrl,
       region: env.region,
       notes: env.notes,
-    };
+    }
     this.stmt(
       `INSERT INTO environments (id, app_id, position, created_at, updated_at, enc) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at, enc = excluded.enc`,
@@ -235,12 +208,12 @@ export class VaultRepository {
       env.position,
       env.createdAt,
       env.updatedAt,
-      this.sealJson("environments", env.id, "enc", enc),
-    );
+      this.sealJson('environments', env.id, 'enc', enc),
+    )
   }
 
   deleteEnvironment(id: string): void {
-    this.stmt("DELETE FROM environments WHERE id = ?").run(id);
+    this.stmt('DELETE FROM environments WHERE id = ?').run(id)
   }
 
   // ---- credentials ----
@@ -255,32 +228,24 @@ export class VaultRepository {
       expiresAt: r.expires_at,
       rotationIntervalDays: r.rotation_interval_days,
       rotationState: r.rotation_state,
-    };
+    }
   }
 
   loadCredentials(): CredentialRecord[] {
-    const rows = this.stmt(
-      "SELECT * FROM credentials",
-    ).all() as RawCredentialRow[];
+    const rows = this.stmt('SELECT * FROM credentials').all() as RawCredentialRow[]
     return rows.map((r) => ({
       ...VaultRepository.rowOf(r),
-      overview: this.openJson<CredentialOverview>(
-        "credentials",
-        r.id,
-        "enc",
-        r.enc,
-      ),
-    }));
+      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r.enc),
+    }))
   }
 
   loadCredential(id: string): CredentialRecord | null {
-    const r = this.stmt("SELECT * FROM credentials WHERE id = ?").get(id) as
-      RawCredentialRow | undefined;
-    if (!r) return null;
+    const r = this.stmt('SELECT * FROM credentials WHERE id = ?').get(id) as RawCredentialRow | undefined
+    if (!r) return null
     return {
       ...VaultRepository.rowOf(r),
-      overview: this.openJson("credentials", r.id, "enc", r.enc),
-    };
+      overview: this.openJson('credentials', r.id, 'enc', r.enc),
+    }
   }
 
   putCredential(c: CredentialRecord): void {
@@ -302,12 +267,12 @@ export class VaultRepository {
       c.expiresAt,
       c.rotationIntervalDays,
       c.rotationState,
-      this.sealJson("credentials", c.id, "enc", c.overview),
-    );
+      this.sealJson('credentials', c.id, 'enc', c.overview),
+    )
   }
 
   deleteCredential(id: string): void {
-    this.stmt("DELETE FROM credentials WHERE id = ?").run(id);
+    this.stmt('DELETE FROM credentials WHERE id = ?').run(id)
   }
 
   // ---- field values ----
@@ -318,29 +283,25 @@ export class VaultRepository {
     kind: FieldKind,
     value: string,
   ): void {
-    const enc = seal(
-      this.keys.enc,
-      Buffer.from(value, "utf8"),
-      `fields:${fieldId}:value_enc`,
-    );
+    const enc = seal(this.keys.enc, Buffer.from(value, 'utf8'), `fields:${fieldId}:value_enc`)
     this.stmt(
       `INSERT INTO fields (id, credential_id, position, kind, value_enc) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET position = excluded.position, kind = excluded.kind, value_enc = excluded.value_enc`,
-    ).run(fieldId, credentialId, position, kind, enc);
+    ).run(fieldId, credentialId, position, kind, enc)
   }
 
   deleteField(fieldId: string): void {
-    this.stmt("DELETE FROM fields WHERE id = ?").run(fieldId);
+    this.stmt('DELETE FROM fields WHERE id = ?').run(fieldId)
   }
 
   /** Decrypts one field value. Only called on an explicit request (reveal, copy, export, run). */
   readFieldValue(fieldId: string, credentialId: string): string {
-    const row = this.stmt(
-      "SELECT value_enc FROM fields WHERE id = ? AND credential_id = ?",
-    ).get(fieldId, credentialId) as { value_enc: Buffer } | undefined;
-    if (!row)
-      throw new VaultCorruptError(`field ${fieldId} has no stored value`);
-    return this.openText("fields", fieldId, "value_enc", row.value_enc);
+    const row = this.stmt('SELECT value_enc FROM fields WHERE id = ? AND credential_id = ?').get(
+      fieldId,
+      credentialId,
+    ) as { value_enc: Buffer } | undefined
+    if (!row) throw new VaultCorruptError(`field ${fieldId} has no stored value`)
+    return this.openText('fields', fieldId, 'value_enc', row.value_enc)
   }
 
   // ---- versions ----
@@ -354,9 +315,9 @@ export class VaultRepository {
       v.createdAt,
       v.reason,
       v.validUntil,
-      this.sealJson("versions", v.id, "meta_enc", v.fields),
-      this.sealJson("versions", v.id, "values_enc", values),
-    );
+      this.sealJson('versions', v.id, 'meta_enc', v.fields),
+      this.sealJson('versions', v.id, 'values_enc', values),
+    )
   }
 
   listVersions(credentialId: string): VersionRecord[] {
@@ -364,128 +325,91 @@ export class VaultRepository {
       `SELECT id, credential_id, created_at, reason, valid_until, meta_enc FROM versions
        WHERE credential_id = ? ORDER BY created_at DESC, rowid DESC`,
     ).all(credentialId) as {
-      id: string;
-      credential_id: string;
-      created_at: number;
-      reason: VersionReason;
-      valid_until: number | null;
-      meta_enc: Buffer;
-    }[];
+      id: string
+      credential_id: string
+      created_at: number
+      reason: VersionReason
+      valid_until: number | null
+      meta_enc: Buffer
+    }[]
     return rows.map((r) => ({
       id: r.id,
       credentialId: r.credential_id,
       createdAt: r.created_at,
       reason: r.reason,
       validUntil: r.valid_until,
-      fields: this.openJson<FieldMeta[]>(
-        "versions",
-        r.id,
-        "meta_enc",
-        r.meta_enc,
-      ),
-    }));
+      fields: this.openJson<FieldMeta[]>('versions', r.id, 'meta_enc', r.meta_enc),
+    }))
   }
 
   /** Decrypts one historic value. */
-  readVersionValue(
-    versionId: string,
-    fieldId: string,
-  ): { credentialId: string; value: string } | null {
-    const row = this.stmt(
-      "SELECT credential_id, values_enc FROM versions WHERE id = ?",
-    ).get(versionId) as
-      { credential_id: string; values_enc: Buffer } | undefined;
-    if (!row) return null;
-    const values = this.openJson<Record<string, string>>(
-      "versions",
-      versionId,
-      "values_enc",
-      row.values_enc,
-    );
-    const value = values[fieldId];
-    return value === undefined
-      ? null
-      : { credentialId: row.credential_id, value };
+  readVersionValue(versionId: string, fieldId: string): { credentialId: string; value: string } | null {
+    const row = this.stmt('SELECT credential_id, values_enc FROM versions WHERE id = ?').get(versionId) as
+      { credential_id: string; values_enc: Buffer } | undefined
+    if (!row) return null
+    const values = this.openJson<Record<string, string>>('versions', versionId, 'values_enc', row.values_enc)
+    const value = values[fieldId]
+    return value === undefined ? null : { credentialId: row.credential_id, value }
   }
 
   // ---- audit ----
-  insertAudit(
-    id: string,
-    at: number,
-    event: AuditEvent,
-    credentialId: string | null,
-    details: object,
-  ): void {
-    const next = this.stmt(
-      "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM audit",
-    ).get() as { seq: number };
+  insertAudit(id: string, at: number, event: AuditEvent, credentialId: string | null, details: object): void {
+    const next = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM audit').get() as { seq: number }
     this.stmt(
-      "INSERT INTO audit (id, seq, at, event, credential_id, details_enc) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(
-      id,
-      next.seq,
-      at,
-      event,
-      credentialId,
-      this.sealJson("audit", id, "details_enc", details),
-    );
+      'INSERT INTO audit (id, seq, at, event, credential_id, details_enc) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, next.seq, at, event, credentialId, this.sealJson('audit', id, 'details_enc', details))
   }
 
   listAudit(limit: number): {
-    id: string;
-    at: number;
-    event: AuditEvent;
-    credentialId: string | null;
-    details: Record<string, unknown>;
+    id: string
+    at: number
+    event: AuditEvent
+    credentialId: string | null
+    details: Record<string, unknown>
   }[] {
     const rows = this.stmt(
-      "SELECT id, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?",
+      'SELECT id, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?',
     ).all(limit) as {
-      id: string;
-      at: number;
-      event: AuditEvent;
-      credential_id: string | null;
-      details_enc: Buffer;
-    }[];
+      id: string
+      at: number
+      event: AuditEvent
+      credential_id: string | null
+      details_enc: Buffer
+    }[]
     return rows.map((r) => ({
       id: r.id,
       at: r.at,
       event: r.event,
       credentialId: r.credential_id,
-      details: this.openJson<Record<string, unknown>>(
-        "audit",
-        r.id,
-        "details_enc",
-        r.details_enc,
-      ),
-    }));
+      details: this.openJson<Record<string, unknown>>('audit', r.id, 'details_enc', r.details_enc),
+    }))
   }
 }
 
 /** Reads the plaintext rotation columns: works without any key. */
 export function readRotationRows(db: Database): {
-  status: CredentialStatus;
-  createdAt: number;
-  lastRotatedAt: number | null;
-  expiresAt: number | null;
-  rotationIntervalDays: number | null;
+  status: CredentialStatus
+  createdAt: number
+  lastRotatedAt: number | null
+  expiresAt: number | null
+  rotationIntervalDays: number | null
 }[] {
   const rows = db
     .prepare(
-      "SELECT status, created_at, last_rotated_at, expires_at, rotation_interval_days FROM credentials",
+      'SELECT status, created_at, last_rotated_at, expires_at, rotation_interval_days FROM credentials',
     )
     .all() as {
-    status: CredentialStatus;
-    created_at: number;
-    last_rotated_at: number | null;
-    expires_at: number | null;
-    rotation_interval_days: number | null;
-  }[];
+    status: CredentialStatus
+    created_at: number
+    last_rotated_at: number | null
+    expires_at: number | null
+    rotation_interval_days: number | null
+  }[]
   return rows.map((r) => ({
     status: r.status,
     createdAt: r.created_at,
     lastRotatedAt: r.last_rotated_at,
     expiresAt: r.expires_at,
     rotationIntervalDays: r.rotation_interval_days,
-  }));
+  }))
 }

@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database } from 'better-sqlite3'
 
 /**
  * Initial schema. Plaintext columns are limited to ids, foreign keys, timestamps, status and the rotation
@@ -72,5 +72,5 @@ export function up(db: Database): void {
       details_enc BLOB NOT NULL
     ) STRICT;
     CREATE INDEX audit_seq ON audit(seq);
-  `);
+  `)
 }

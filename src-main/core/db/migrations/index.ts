@@ -1,17 +1,15 @@
-import type { Database } from "better-sqlite3";
-import * as m0010 from "./0010-initial";
+import type { Database } from 'better-sqlite3'
+import * as m0010 from './0010-initial'
 
 /** One numbered step of the schema. Append-only: never edit a shipped migration, add a new one. */
 export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database): void;
+  version: number
+  name: string
+  up(db: Database): void
 }
 
 /** Every migration, in order, in steps of 10. */
-export const MIGRATIONS: readonly Migration[] = [
-  { version: 10, name: "initial", up: m0010.up },
-];
+export const MIGRATIONS: readonly Migration[] = [{ version: 10, name: 'initial', up: m0010.up }]
 
 /** The schema version this code writes. */
-export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

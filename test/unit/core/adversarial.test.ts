@@ -1,0 +1,263 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { contract } from '../../../src-shared/contract'
+import { KeyshelfService } from '../../../src-main/core/service'
+import { credentialInput, newVault, seedAppEnv, TEST_PASSWORD } from '../../helpers/vault.helper'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.()
+})
+
+async function vault() {
+  const v = await newVault()
+  cleanups.push(v.cleanup)
+  return v
+}
+
+/** Reads everything an attacker with the files would get, through every read path. */
+async function readEverything(svc: KeyshelfService): Promise<void> {
+  await svc.unlock({ password: TEST_PASSWORD })
+  await svc.listApps()
+  for (const app of await svc.listApps()) await svc.listEnvironments({ appId: app.id })
+  for (const c of await svc.listCredentials({})) {
+    for (const f of c.fields) await svc.reveal({ fieldId: f.id })
+    for (const v of await svc.history({ credentialId: c.id })) {
+      for (const f of v.fields) await svc.revealVersion({ versionId: v.id, fieldId: f.fieldId })
+    }
+  }
+  await svc.auditLog({ limit: 10_000 })
+}
+
+async function populated() {
+  const v = await vault()
+  const { appId, envId } = await seedAppEnv(v.svc)
+  await v.svc.updateApp({ id: appId, patch: { description: 'notifications', tags: ['prod'] } })
+  const c = await v.svc.createCredential(
+    credentialInput(envId, {
+      fields: [
+        { label: 'App id', envVar: 'NOVU_APP_ID', kind: 'public', value: 'app-identifier-1' },
+        { label: 'Secret', envVar: 'NOVU_SECRET_KEY', kind: 'secret', value: 'sk_first_value_0001' },
+      ],
+    }),
+  )
+  await v.svc.rotate({
+    credentialId: c.id,
+    values: [{ fieldId: c.fields[1]!.id, value: 'sk_second_value_002' }],
+  })
+  await v.svc.close()
+  return v
+}
+
+const ENCRYPTED_COLUMNS: [table: string, column: string][] = [
+  ['apps', 'enc'],
+  ['environments', 'enc'],
+  ['credentials', 'enc'],
+  ['fields', 'value_enc'],
+  ['versions', 'meta_enc'],
+  ['versions', 'values_enc'],
+  ['audit', 'details_enc'],
+]
+
+describe('tampering', () => {
+  it('every single-byte flip in every stored ciphertext gives a named VAULT_CORRUPT error', async () => {
+    const v = await populated()
+    let checked = 0
+    for (const [table, column] of ENCRYPTED_COLUMNS) {
+      const raw = new BetterSqlite3(v.path)
+      const rows = raw.prepare(`SELECT rowid AS r, ${column} AS b FROM ${table}`).all() as {
+        r: number
+        b: Buffer
+      }[]
+      raw.close()
+      expect(rows.length).toBeGreaterThan(0)
+      for (const row of rows) {
+        // version byte, nonce, first and last ciphertext byte, tag
+        const positions = new Set([0, 1, 12, 13, row.b.length - 17, row.b.length - 16, row.b.length - 1])
+        for (const pos of positions) {
+          const db = new BetterSqlite3(v.path)
+          const flipped = Buffer.from(row.b)
+          flipped[pos]! ^= 0x20
+          db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`).run(flipped, row.r)
+          db.close()
+          const svc = new KeyshelfService({ vaultPath: v.path })
+          const outcome = await readEverything(svc).then(
+            () => 'no error',
+            (e: { code?: string }) => e.code,
+          )
+          expect(`${table}.${column}[${pos}]: ${outcome}`).toBe(`${table}.${column}[${pos}]: VAULT_CORRUPT`)
+          await svc.close()
+          const restore = new BetterSqlite3(v.path)
+          restore.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`).run(row.b, row.r)
+          restore.close()
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(40)
+    // and after restoring, everything reads again
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    await readEverything(svc)
+    await svc.close()
+   }, 120_000)
+
+  it('a ciphertext swapped between rows or columns fails to decrypt', async () => {
+    const v = await populated()
+    const db = new BetterSqlite3(v.path)
+    const [a, b] = db.prepare('SELECT id, value_enc FROM fields').all() as { id: string; value_enc: Buffer }[]
+    db.prepare('UPDATE fields SET value_enc = ? WHERE id = ?').run(b!.value_enc, a!.id)
+    db.close()
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    await expect(readEverything(svc)).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
+    await svc.close()
+  })
+
+  it('a modified header is reported as corrupt, not as a wrong password', async () => {
+    const v = await populated()
+    const db = new BetterSqlite3(v.path)
+    const w = db.prepare("SELECT value FROM meta WHERE key = 'wrapped_key'").get() as { value: string }
+    const bytes = Buffer.from(w.value, 'base64')
+    bytes[20]! ^= 1
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'wrapped_key'").run(bytes.toString('base64'))
+    db.close()
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    await expect(svc.unlock({ password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
+    await svc.close()
+  })
+
+  it('a truncated or garbage vault file is reported as corrupt', async () => {
+    const v = await populated()
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(v.path, randomBytes(8192))
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    await expect(svc.unlock({ password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
+  })
+})
+
+describe('wrong password', () => {
+  it('leaves the vault files byte-for-byte unchanged', async () => {
+    const v = await populated()
+    const snapshot = () =>
+      readdirSync(v.dir)
+        .sort()
+        .map((f) => [
+          f,
+          createHash('sha256')
+            .update(readFileSync(join(v.dir, f)))
+            .digest('hex'),
+        ])
+    const before = snapshot()
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    for (let i = 0; i < 3; i++) {
+      await expect(svc.unlock({ password: `wrong-${i}` })).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
+    }
+    await svc.close()
+    expect(snapshot()).toEqual(before)
+  })
+})
+
+describe('nothing the user typed is stored in clear', () => {
+  it('100 random canary names and values are absent from the vault file, -wal, -shm and the folder', async () => {
+    const v = await vault()
+    const canaries: string[] = []
+    const canary = (prefix: string) => {
+      const c = `${prefix}${randomBytes(9).toString('hex').toUpperCase()}`
+      canaries.push(c)
+      return c
+    }
+    const scan = (expectWal: boolean) => {
+      const files = readdirSync(v.dir)
+      expect(files.some((f) => f.endsWith('-wal'))).toBe(expectWal)
+      for (const f of files) {
+        const bytes = readFileSync(join(v.dir, f))
+        for (const c of canaries) {
+          expect(bytes.includes(Buffer.from(c, 'utf8')), `${c} in ${f}`).toBe(false)
+          expect(bytes.includes(Buffer.from(c, 'utf16le')), `${c} (utf16) in ${f}`).toBe(false)
+        }
+        expect(f).not.toMatch(/CANARY/)
+      }
+    }
+    for (let a = 0; a < 4; a++) {
+      const app = await v.svc.createApp({
+        name: canary('APPNAME'),
+        description: canary('DESC'),
+        appId: canary('APPID'),
+        tags: [canary('TAG')],
+        notes: canary('NOTE'),
+      })
+      const env = await v.svc.createEnvironment({
+        appId: app.id,
+        name: canary('ENVNAME'),
+        apiUrl: `https://${canary('HOST')}.example`,
+        wsUrl: '',
+        region: canary('REGION'),
+        notes: '',
+      })
+      for (let k = 0; k < 4; k++) {
+        const c = await v.svc.createCredential(
+          credentialInput(env.id, {
+            name: canary('KEYNAME'),
+            owner: canary('OWNER'),
+            fields: [
+              {
+                label: canary('LABEL'),
+                envVar: canary('ENVVAR_'),
+                kind: 'secret',
+                value: canary('SECRETVALUE'),
+              },
+              { label: '', envVar: canary('PUB_'), kind: 'public', value: canary('PUBLICVALUE') },
+            ],
+          }),
+        )
+        await v.svc.rotate({
+          credentialId: c.id,
+          values: [{ fieldId: c.fields[0]!.id, value: canary('ROTATED') }],
+        })
+      }
+    }
+    expect(canaries.length).toBeGreaterThanOrEqual(100)
+    scan(true) // while open: the WAL holds recent pages
+    await v.svc.close()
+    scan(false) // after close SQLite checkpoints and removes the WAL
+    expect(existsSync(v.path)).toBe(true)
+  })
+})
+
+describe('values round-trip exactly', () => {
+  const values: [string, string][] = [
+    ['newlines', 'line1\nline2\r\nline3\r'],
+    ['quotes', `'single' "double" \`back\` \\ \\n $HOME #hash =eq`],
+    ['NUL', 'before\u0000after\u0000'],
+    ['emoji', '🔑🗝️ key 👩‍💻 naïve café 漢字'],
+    ['invalid-looking UTF-8', '\u00c3\u0028\u00a0\u00ff\ufffd\ufeff\u200b'],
+    ['leading/trailing space', '  padded \t'],
+    ['empty', ''],
+    ['64 KiB', 'x'.repeat(32 * 1024) + '€'.repeat(10 * 1024) + randomBytes(6 * 1024).toString('base64')],
+  ]
+  it.each(values)('%s', async (_name, value) => {
+    const v = await vault()
+    const { envId } = await seedAppEnv(v.svc)
+    const c = await v.svc.createCredential(
+      credentialInput(envId, { fields: [{ label: '', envVar: 'V', kind: 'secret', value }] }),
+    )
+    await v.svc.close()
+    const svc = new KeyshelfService({ vaultPath: v.path })
+    cleanups.push(() => svc.close())
+    await svc.unlock({ password: TEST_PASSWORD })
+    const got = (await svc.reveal({ fieldId: c.fields[0]!.id })).value
+    expect(got).toBe(value)
+    expect(Buffer.from(got, 'utf8').equals(Buffer.from(value, 'utf8'))).toBe(true)
+  })
+
+  it('refuses an unpaired surrogate instead of storing a different value', () => {
+    const r = contract.createCredential.input.safeParse({
+      environmentId: '00000000-0000-4000-8000-000000000000',
+      name: 'x',
+      fields: [{ envVar: 'X', kind: 'secret', value: 'a\ud800b' }],
+    })
+    expect(r.success).toBe(false)
+  })
+})
