@@ -486,12 +486,13 @@ export class KeyshelfService implements VaultService {
   async listCredentials(input: ParsedInput<'listCredentials'>): Promise<CredentialView[]> {
     const s = this.requireSession()
     const out: CredentialView[] = []
+    const now = this.clock()
+    const warn = this.settings.get().warnDays
     for (const c of s.creds.values()) {
       if (input.environmentId && c.environmentId !== input.environmentId) continue
       if (input.appId && s.envs.get(c.environmentId)?.appId !== input.appId) continue
-      const v = this.view(s, c)
-      if (input.status && v.rotation.status !== input.status) continue
-      out.push(v)
+      if (input.status && rotationInfo(c, now, warn).status !== input.status) continue
+      out.push(this.view(s, c))
     }
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt)
   }
