@@ -259,3 +259,65 @@ export const DEFAULT_PREFERENCES: Preferences = {
   warnDays: DEFAULT_WARN_DAYS,
   theme: 'system',
 }
+
+/** Providers that Keyshelf can connect to, sync and rotate through. */
+export const SYNC_PROVIDERS = ['novu', 'cloudflare', 'gitlab'] as const
+export type SyncProvider = (typeof SYNC_PROVIDERS)[number]
+
+/** A provider connection as the UI and CLI see it (no token). */
+export interface ConnectionView {
+  id: string
+  appId: string
+  environmentId: string
+  environmentName: string
+  provider: SyncProvider
+  baseUrl: string
+  region: string
+  tokenCredentialId: string
+  lastSyncedAt: number | null
+}
+
+/** What one sync changed, per environment and in total. */
+export interface SyncSummary {
+  connectionId: string
+  provider: SyncProvider
+  syncedAt: number
+  added: number
+  updated: number
+  revoked: number
+  unchanged: number
+  environments: { name: string; added: number; updated: number; revoked: number; unchanged: number }[]
+  /** Dual-phase rotations whose overlap ended and whose old key was deleted during this sync. */
+  finishedOverlaps: number
+  /** Plain-words notes (e.g. keys whose values the provider does not show). */
+  notes: string[]
+}
+
+/** The outcome of a rotation through a provider. */
+export interface ProviderRotationOutcome {
+  credential: CredentialView
+  strategy: 'single' | 'dual'
+  /** 'dead': the old key stopped working now; 'valid-until': it keeps working until `oldValidUntil`. */
+  oldKeyState: 'dead' | 'valid-until'
+  oldValidUntil: number | null
+  /** Why a dual-phase request fell back to single-phase, in plain words. */
+  fallbackReason: string | null
+  note: string | null
+}
+
+/** The outcome of verify. */
+export interface VerifyOutcome {
+  credential: CredentialView
+  /** valid / invalid: the stored value works or not; settled-*: a lost rotation was settled. */
+  result:
+    'valid' | 'invalid' | 'settled-not-rotated' | 'settled-rotated' | 'settled-value-lost' | 'still-unknown'
+  message: string
+}
+
+/** A progress event for long work (sync, import), sent main -> renderer. Never carries a value. */
+export interface ProgressEvent {
+  task: 'sync' | 'import'
+  label: string
+  done: number
+  total: number | null
+}

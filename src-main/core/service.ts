@@ -98,6 +98,7 @@ export class KeyshelfService implements VaultService {
   private readonly logger: Logger
   private db: Database | null = null
   private session: Session | null = null
+  private readonly unlockHooks: (() => void)[] = []
 
   constructor(deps: ServiceDeps) {
     this.vaultPath = deps.vaultPath
@@ -216,6 +217,7 @@ export class KeyshelfService implements VaultService {
     const dataKey = await unlockHeader(header, input.password)
     const s = this.startSession(header, dataKey)
     this.write(s, () => this.audit(s, 'unlock', null, {}))
+    for (const hook of this.unlockHooks) hook()
     return this.status()
   }
 
@@ -308,6 +310,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async createApp(input: ParsedInput<'createApp'>): Promise<App> {
+    return this.createAppNow(input)
+  }
+
+  /** Synchronous body of createApp, usable inside {@link transaction}. */
+  createAppNow(input: ParsedInput<'createApp'>): App {
     const s = this.requireSession()
     this.checkPathName('App', input.name)
     if (this.findAppByName(s, input.name))
@@ -334,6 +341,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async updateApp(input: ParsedInput<'updateApp'>): Promise<App> {
+    return this.updateAppNow(input)
+  }
+
+  /** Synchronous body of updateApp, usable inside {@link transaction}. */
+  updateAppNow(input: ParsedInput<'updateApp'>): App {
     const s = this.requireSession()
     const app = this.getApp(s, input.id)
     const patch = stripUndefined(input.patch)
@@ -383,6 +395,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
+    return this.createEnvironmentNow(input)
+  }
+
+  /** Synchronous body of createEnvironment, usable inside {@link transaction}. */
+  createEnvironmentNow(input: ParsedInput<'createEnvironment'>): Environment {
     const s = this.requireSession()
     const app = this.getApp(s, input.appId)
     this.checkPathName('Environment', input.name)
@@ -418,6 +435,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async updateEnvironment(input: ParsedInput<'updateEnvironment'>): Promise<Environment> {
+    return this.updateEnvironmentNow(input)
+  }
+
+  /** Synchronous body of updateEnvironment, usable inside {@link transaction}. */
+  updateEnvironmentNow(input: ParsedInput<'updateEnvironment'>): Environment {
     const s = this.requireSession()
     const env = this.getEnv(s, input.id)
     const patch = stripUndefined(input.patch)
@@ -548,6 +570,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async createCredential(input: ParsedInput<'createCredential'>): Promise<CredentialView> {
+    return this.createCredentialNow(input)
+  }
+
+  /** Synchronous body of createCredential, usable inside {@link transaction}. */
+  createCredentialNow(input: ParsedInput<'createCredential'>): CredentialView {
     const s = this.requireSession()
     const env = this.getEnv(s, input.environmentId)
     this.checkCredName(s, env.id, input.name)
@@ -628,6 +655,11 @@ export class KeyshelfService implements VaultService {
   }
 
   async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
+    return this.updateCredentialNow(input)
+  }
+
+  /** Synchronous body of updateCredential, usable inside {@link transaction}. */
+  updateCredentialNow(input: ParsedInput<'updateCredential'>): CredentialView {
     const s = this.requireSession()
     const c = this.getCred(s, input.id)
     const patch = stripUndefined(input.patch)
@@ -1134,6 +1166,69 @@ export class KeyshelfService implements VaultService {
     const [appName, envName, ...rest] = parts as [string, string, ...string[]]
     const { app, environment } = this.environmentByName(appName, envName)
     return { app, environment, rest: rest.join('/') }
+  }
+
+  // ------------------------------------------------------------------ for core modules (sync, import)
+
+  /**
+   * Runs `fn` (synchronous service calls such as createCredentialNow, rotateWith) in ONE transaction.
+   * If it throws, the database rolls back and the in-memory overview is reloaded, so nothing changed.
+   */
+  transaction<T>(fn: () => T): T {
+    const s = this.requireSession()
+    try {
+      return s.repo.db.transaction(fn)()
+    } catch (err) {
+      if (this.session === s) this.loadOverview(s)
+      throw err
+    }
+  }
+
+  /** Synchronous view of one credential. */
+  credentialNow(id: string): CredentialView {
+    const s = this.requireSession()
+    return this.view(s, this.getCred(s, id))
+  }
+
+  /** Synchronous lookup of one environment. */
+  environmentNow(id: string): Environment {
+    return { ...this.getEnv(this.requireSession(), id) }
+  }
+
+  /** The unlocked repository, for core modules that own their own tables (provider sync, journal). */
+  repository(): VaultRepository {
+    return this.requireSession().repo
+  }
+
+  /** Reads one current value without auditing; callers audit what they do with it. */
+  readValue(credentialId: string, fieldId: string): string {
+    const s = this.requireSession()
+    const c = this.getCred(s, credentialId)
+    if (!c.overview.fields.some((f) => f.id === fieldId)) throw new NotFoundError('The field')
+    return s.repo.readFieldValue(fieldId, c.id)
+  }
+
+  /** Sets the rotation state (e.g. 'unknown' after a lost provider answer). */
+  setRotationState(
+    credentialId: string,
+    state: CredentialRecord['rotationState'],
+    status?: CredentialRecord['status'],
+  ): void {
+    const s = this.requireSession()
+    const c = this.getCred(s, credentialId)
+    const next: CredentialRecord = {
+      ...c,
+      rotationState: state,
+      status: status ?? c.status,
+      updatedAt: this.clock(),
+    }
+    this.write(s, () => s.repo.putCredential(next))
+    s.creds.set(c.id, next)
+  }
+
+  /** Registers a hook that runs right after every successful unlock (journal recovery). */
+  onUnlock(hook: () => void): void {
+    this.unlockHooks.push(hook)
   }
 
   // ------------------------------------------------------------------ internals

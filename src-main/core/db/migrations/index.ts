@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import * as m0010 from './0010-initial'
+import * as m0020 from './0020-provider-sync'
 
 /** One numbered step of the schema. Append-only: never edit a shipped migration, add a new one. */
 export interface Migration {
@@ -9,7 +10,10 @@ export interface Migration {
 }
 
 /** Every migration, in order, in steps of 10. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 10, name: 'initial', up: m0010.up }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 10, name: 'initial', up: m0010.up },
+  { version: 20, name: 'provider-sync', up: m0020.up },
+]
 
 /** The schema version this code writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

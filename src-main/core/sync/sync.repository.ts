@@ -1,0 +1,203 @@
+import type { VaultRepository } from '../vault/vault.repository'
+import type { ProviderKind } from '../providers/provider.types'
+
+/** A connection between an app (one environment's token) and a provider. */
+export interface ConnectionRecord {
+  id: string
+  appId: string
+  environmentId: string
+  tokenCredentialId: string
+  createdAt: number
+  lastSyncedAt: number | null
+  provider: ProviderKind
+  baseUrl: string
+  region: string
+  accountId: string | null
+  authScheme: 'private-token' | 'bearer' | null
+  wsUrl: string | null
+}
+
+type ConnectionEnc = Pick<
+  ConnectionRecord,
+  'provider' | 'baseUrl' | 'region' | 'accountId' | 'authScheme' | 'wsUrl'
+>
+
+export type JournalState = 'pending' | 'done' | 'failed' | 'unknown' | 'settled'
+
+/** One provider rotation attempt. */
+export interface JournalRecord {
+  id: string
+  credentialId: string
+  connectionId: string | null
+  startedAt: number
+  finishedAt: number | null
+  state: JournalState
+  provider: ProviderKind
+  oldRemoteId: string
+  strategy: 'single' | 'dual'
+  /** Dual-phase: the old key to delete once the overlap ends. */
+  revokeRemoteId: string | null
+  revokeAfter: number | null
+  revoked: boolean
+  note: string | null
+}
+
+type JournalEnc = Pick<
+  JournalRecord,
+  'provider' | 'oldRemoteId' | 'strategy' | 'revokeRemoteId' | 'revokeAfter' | 'revoked' | 'note'
+>
+
+interface RawConnection {
+  id: string
+  app_id: string
+  environment_id: string
+  token_credential_id: string
+  created_at: number
+  last_synced_at: number | null
+  enc: Buffer
+}
+
+interface RawJournal {
+  id: string
+  credential_id: string
+  connection_id: string | null
+  started_at: number
+  finished_at: number | null
+  state: JournalState
+  enc: Buffer
+}
+
+/** Encrypted storage for provider connections and the rotation journal (tables from migration 0020). */
+export class SyncRepository {
+  constructor(private readonly repo: VaultRepository) {}
+
+  private get db() {
+    return this.repo.db
+  }
+
+  private connectionOf(r: RawConnection): ConnectionRecord {
+    return {
+      id: r.id,
+      appId: r.app_id,
+      environmentId: r.environment_id,
+      tokenCredentialId: r.token_credential_id,
+      createdAt: r.created_at,
+      lastSyncedAt: r.last_synced_at,
+      ...this.repo.openJson<ConnectionEnc>('provider_connections', r.id, 'enc', r.enc),
+    }
+  }
+
+  listConnections(appId?: string): ConnectionRecord[] {
+    const rows = (
+      appId
+        ? this.db
+            .prepare('SELECT * FROM provider_connections WHERE app_id = ? ORDER BY created_at')
+            .all(appId)
+        : this.db.prepare('SELECT * FROM provider_connections ORDER BY created_at').all()
+    ) as RawConnection[]
+    return rows.map((r) => this.connectionOf(r))
+  }
+
+  getConnection(id: string): ConnectionRecord | null {
+    const r = this.db.prepare('SELECT * FROM provider_connections WHERE id = ?').get(id) as
+      RawConnection | undefined
+    return r ? this.connectionOf(r) : null
+  }
+
+  putConnection(c: ConnectionRecord): void {
+    const enc: ConnectionEnc = {
+      provider: c.provider,
+      baseUrl: c.baseUrl,
+      region: c.region,
+      accountId: c.accountId,
+      authScheme: c.authScheme,
+      wsUrl: c.wsUrl,
+    }
+    this.db
+      .prepare(
+        `INSERT INTO provider_connections (id, app_id, environment_id, token_credential_id, created_at, last_synced_at, enc)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET environment_id = excluded.environment_id,
+           token_credential_id = excluded.token_credential_id, last_synced_at = excluded.last_synced_at, enc = excluded.enc`,
+      )
+      .run(
+        c.id,
+        c.appId,
+        c.environmentId,
+        c.tokenCredentialId,
+        c.createdAt,
+        c.lastSyncedAt,
+        this.repo.sealJson('provider_connections', c.id, 'enc', enc),
+      )
+  }
+
+  deleteConnection(id: string): void {
+    this.db.prepare('DELETE FROM provider_connections WHERE id = ?').run(id)
+  }
+
+  private journalOf(r: RawJournal): JournalRecord {
+    return {
+      id: r.id,
+      credentialId: r.credential_id,
+      connectionId: r.connection_id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      state: r.state,
+      ...this.repo.openJson<JournalEnc>('rotation_journal', r.id, 'enc', r.enc),
+    }
+  }
+
+  putJournal(j: JournalRecord): void {
+    const enc: JournalEnc = {
+      provider: j.provider,
+      oldRemoteId: j.oldRemoteId,
+      strategy: j.strategy,
+      revokeRemoteId: j.revokeRemoteId,
+      revokeAfter: j.revokeAfter,
+      revoked: j.revoked,
+      note: j.note,
+    }
+    this.db
+      .prepare(
+        `INSERT INTO rotation_journal (id, credential_id, connection_id, started_at, finished_at, state, enc)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET finished_at = excluded.finished_at, state = excluded.state, enc = excluded.enc`,
+      )
+      .run(
+        j.id,
+        j.credentialId,
+        j.connectionId,
+        j.startedAt,
+        j.finishedAt,
+        j.state,
+        this.repo.sealJson('rotation_journal', j.id, 'enc', enc),
+      )
+  }
+
+  /** Journal rows in the given states, oldest first. */
+  journalInStates(states: JournalState[]): JournalRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM rotation_journal WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY started_at`,
+      )
+      .all(...states) as RawJournal[]
+    return rows.map((r) => this.journalOf(r))
+  }
+
+  /** The latest journal row of a credential. */
+  latestJournal(credentialId: string): JournalRecord | null {
+    const r = this.db
+      .prepare(
+        'SELECT * FROM rotation_journal WHERE credential_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1',
+      )
+      .get(credentialId) as RawJournal | undefined
+    return r ? this.journalOf(r) : null
+  }
+
+  journalFor(credentialId: string): JournalRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM rotation_journal WHERE credential_id = ? ORDER BY started_at DESC, rowid DESC')
+      .all(credentialId) as RawJournal[]
+    return rows.map((r) => this.journalOf(r))
+  }
+}
