@@ -6,6 +6,10 @@
  */
 import { z } from 'zod'
 import type {
+  ConnectionView,
+  ProviderRotationOutcome,
+  SyncSummary,
+  VerifyOutcome,
   App,
   AuditEntry,
   CredentialView,
@@ -17,7 +21,7 @@ import type {
   VaultStatus,
   VersionView,
 } from './model'
-import { PROVIDERS } from './model'
+import { PROVIDERS, SYNC_PROVIDERS } from './model'
 
 const MAX_VALUE = 1024 * 1024
 const id = z.string().uuid()
@@ -287,6 +291,42 @@ export const contract = {
     input: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
     output: out<AuditEntry[]>(),
   },
+
+  /** Provider connections (no tokens). */
+  listConnections: { input: z.object({ appId: id.optional() }).strict(), output: out<ConnectionView[]>() },
+  /** Verifies a provider token (nothing is saved if it is rejected), stores it encrypted and runs the first sync. */
+  connectProvider: {
+    input: z
+      .object({
+        appId: id,
+        provider: z.enum(SYNC_PROVIDERS),
+        token: z.string().trim().min(1, 'Required').max(10_000),
+        environmentName: name.optional(),
+        region: z.enum(['us', 'eu']).optional(),
+        apiUrl: z.string().trim().url('Enter a full URL, e.g. https://novu.example.com').max(2000).optional(),
+        accountId: text(100).optional(),
+      })
+      .strict(),
+    output: out<{ connection: ConnectionView; summary: SyncSummary }>(),
+  },
+  /** Pulls every connection of an app (or of all apps); a failed sync changes nothing. */
+  syncProviders: { input: z.object({ appId: id.optional() }).strict(), output: out<SyncSummary[]>() },
+  /** Rotates through the provider's API, journalled; never retried automatically. */
+  rotateViaProvider: {
+    input: z
+      .object({
+        credentialId: id,
+        overlapHours: z
+          .number()
+          .min(0)
+          .max(24 * 30)
+          .optional(),
+      })
+      .strict(),
+    output: out<ProviderRotationOutcome>(),
+  },
+  /** Checks a key with its provider; settles a rotation whose outcome is unknown. */
+  verifyCredential: { input: z.object({ credentialId: id }).strict(), output: out<VerifyOutcome>() },
 
   getPreferences: { input: empty, output: out<Preferences>() },
   setPreferences: {

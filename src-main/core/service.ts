@@ -2,6 +2,10 @@ import type { Database } from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
+
+/** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export). */
+export type ExtensionCommand =
+  'listConnections' | 'connectProvider' | 'syncProviders' | 'rotateViaProvider' | 'verifyCredential'
 import type {
   App,
   AuditEntry,
@@ -90,7 +94,7 @@ export interface FieldAddress {
  * Inputs arrive parsed (see ipc-dispatch). Secret values leave only through reveal, revealVersion, copy
  * (to the clipboard port) and the explicit value readers used by export and run.
  */
-export class KeyshelfService implements VaultService {
+export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   readonly vaultPath: string
   private readonly clock: Clock
   private readonly clipboard: SecretClipboard

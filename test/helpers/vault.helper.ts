@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ParsedInput } from '../../src-shared/contract'
-import { KeyshelfService, type ServiceDeps } from '../../src-main/core/service'
+import { createCore, type CoreDeps, type KeyshelfCore } from '../../src-main/core/core'
 
 /** The cheapest KDF `init` accepts (OWASP's floor): tests use it so they stay fast. */
 export const TEST_KDF = { memoryKiB: 19 * 1024, iterations: 2 }
@@ -16,11 +16,11 @@ export function tempDir(prefix = 'keyshelf-test-'): { dir: string; cleanup: () =
 
 /** A service over a new vault file in a temp dir, unlocked. */
 export async function newVault(
-  deps: Partial<ServiceDeps> = {},
-): Promise<{ svc: KeyshelfService; path: string; dir: string; cleanup: () => Promise<void> }> {
+  deps: Partial<CoreDeps> = {},
+): Promise<{ svc: KeyshelfCore; path: string; dir: string; cleanup: () => Promise<void> }> {
   const t = tempDir()
   const path = join(t.dir, 'vault.db')
-  const svc = new KeyshelfService({ vaultPath: path, ...deps })
+  const svc = createCore({ vaultPath: path, ...deps })
   await svc.create({ password: TEST_PASSWORD, kdf: TEST_KDF })
   return {
     svc,
@@ -59,7 +59,7 @@ export function credentialInput(
 
 /** Creates an app with one environment. */
 export async function seedAppEnv(
-  svc: KeyshelfService,
+  svc: KeyshelfCore,
   appName = 'Novu',
   envName = 'Production',
 ): Promise<{ appId: string; envId: string }> {
