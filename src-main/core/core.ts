@@ -36,6 +36,7 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
     const registry = createProviderRegistry({
       fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
       ...(deps.logger ? { logger: deps.logger } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
       ...deps.providerOptions,
     })
     this.providers = new ProviderSyncService(

@@ -1,0 +1,301 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createCore, type KeyshelfCore } from '../../../src-main/core/core'
+import { dispatch } from '../../../src-main/core/ipc-dispatch'
+import { startCloudflareFake, CF_ROUTES } from '../../fakes/cloudflare.fake'
+import { startGitlabFake, GL_ROUTES } from '../../fakes/gitlab.fake'
+import { startNovuFake, NOVU_ROUTES } from '../../fakes/novu.fake'
+import { newVault, TEST_PASSWORD } from '../../helpers/vault.helper'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.()
+})
+
+/** Provider calls with no real waiting: retries sleep 0 ms. */
+const fast = { providerOptions: { sleep: async () => {}, retry: { timeoutMs: 400, maxRetries: 2 } } }
+
+async function setup(deps: Parameters<typeof newVault>[0] = {}) {
+  const v = await newVault({ ...fast, ...deps })
+  cleanups.push(v.cleanup)
+  const app = await v.svc.createApp({ name: 'Acme', description: '', appId: '', tags: [], notes: '' })
+  return { ...v, appId: app.id }
+}
+
+async function snapshot(svc: KeyshelfCore) {
+  const creds = await svc.listCredentials({})
+  const values: Record<string, string> = {}
+  for (const c of creds) for (const f of c.fields) values[f.id] = svc.readValue(c.id, f.id)
+  const envs = (await svc.listApps()).length
+  return JSON.stringify({ creds: creds.map((c) => ({ ...c, rotation: null })), values, envs })
+}
+
+describe('Cloudflare sync', () => {
+  it('connects, lists every page, re-syncs unchanged, marks a deleted token revoked and keeps it', async () => {
+    const cf = await startCloudflareFake({ tokens: 120 })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    const admin = cf.state.secretOf(cf.state.adminId)
+    const { connection, summary } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: admin,
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    expect(connection.provider).toBe('cloudflare')
+    expect(summary.added).toBe(119) // the admin token is the connection key itself
+    expect(summary.updated + summary.unchanged).toBe(1)
+    expect(cf.count(CF_ROUTES.list)).toBeGreaterThanOrEqual(3) // 120 tokens, 50 per page
+    const creds = await svc.listCredentials({ appId })
+    expect(creds).toHaveLength(120)
+    // Cloudflare never shows token values: sync adds records without blanking anything it cannot see.
+    const tokenCred = creds.find((c) => c.id === connection.tokenCredentialId)!
+    expect(svc.readValue(tokenCred.id, tokenCred.fields[0]!.id)).toBe(admin)
+
+    const again = await svc.syncProviders({ appId })
+    expect(again[0]).toMatchObject({ added: 0, revoked: 0, updated: 0, unchanged: 120 })
+
+    const [victimId] = [...cf.state.tokens.keys()].filter((id) => id !== cf.state.adminId)
+    cf.state.tokens.delete(victimId!)
+    const third = await svc.syncProviders({ appId })
+    expect(third[0]).toMatchObject({ revoked: 1, added: 0 })
+    const victim = (await svc.listCredentials({ appId })).find((c) => c.providerCredentialId === victimId)!
+    expect(victim.status).toBe('revoked')
+    expect(victim.rotation.status).toBe('revoked')
+  })
+
+  it('a failed sync (500, 401, timeout) changes nothing and says what happened', async () => {
+    const cf = await startCloudflareFake({ tokens: 60 })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    cf.state.addToken({ name: 'new one' })
+    const before = await snapshot(svc)
+    cf.setMode({ kind: 'fail', status: 500, route: CF_ROUTES.list, times: 100 })
+    const r = await dispatch(svc, 'syncProviders', { appId })
+    expect(r).toMatchObject({ ok: false, error: { code: 'PROVIDER_ERROR' } })
+    expect(await snapshot(svc)).toBe(before)
+    cf.setMode({ kind: 'slow', delayMs: 1_500, route: CF_ROUTES.list, times: 100 })
+    const slow = await dispatch(svc, 'syncProviders', { appId })
+    expect(slow).toMatchObject({ ok: false, error: { code: 'PROVIDER_ERROR' } })
+    expect(await snapshot(svc)).toBe(before)
+    cf.setMode({ kind: 'normal' })
+    expect((await svc.syncProviders({ appId }))[0]).toMatchObject({ added: 1 })
+  })
+
+  it('rejects a bad token at connect time and saves nothing', async () => {
+    const cf = await startCloudflareFake({ tokens: 2 })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    const r = await dispatch(svc, 'connectProvider', {
+      appId,
+      provider: 'cloudflare',
+      token: 'cfut_not_a_real_token_000',
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    expect(r).toMatchObject({ ok: false, error: { code: 'PROVIDER_ERROR' } })
+    expect(JSON.stringify(r)).not.toContain('cfut_not_a_real_token_000')
+    expect(await svc.listCredentials({})).toHaveLength(0)
+    expect(await svc.listConnections({})).toHaveLength(0)
+  })
+
+  it('rotates through the provider: new value stored, old value in history, old token dead', async () => {
+    const cf = await startCloudflareFake({ tokens: 3 })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    const old = cf.state.secretOf(cf.state.adminId)
+    const out = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId })
+    expect(out).toMatchObject({ strategy: 'single', oldKeyState: 'dead' })
+    const cred = out.credential
+    const now = svc.readValue(cred.id, cred.fields[0]!.id)
+    expect(now).not.toBe(old)
+    expect(now).toBe(cf.state.secretOf(cf.state.adminId))
+    const history = await svc.history({ credentialId: cred.id })
+    expect(history[0]!.reason).toBe('rotate:cloudflare')
+    expect((await svc.revealVersion({ versionId: history[0]!.id, fieldId: cred.fields[0]!.id })).value).toBe(
+      old,
+    )
+    // The vault now works with the new token; the old one is refused by the provider.
+    expect((await svc.verifyCredential({ credentialId: cred.id })).result).toBe('valid')
+    expect(svc.providers.journal(cred.id)[0]!.state).toBe('done')
+  })
+
+  it('a dropped rotate answer marks the key unknown, never re-rotates, and verify settles it', async () => {
+    const cf = await startCloudflareFake({ tokens: 3 })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    const target = (await svc.listCredentials({ appId })).find((c) => c.id !== connection.tokenCredentialId)!
+    const before = svc.readValue(target.id, target.fields[0]!.id)
+    cf.setMode({ kind: 'drop', route: CF_ROUTES.roll, times: 1 })
+    const r = await dispatch(svc, 'rotateViaProvider', { credentialId: target.id })
+    expect(r).toMatchObject({ ok: false, error: { code: 'PROVIDER_ERROR' } })
+    expect(r.ok ? '' : r.error.message).toMatch(/did not answer.*verify/)
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+    const unknown = await svc.getCredential({ id: target.id })
+    expect(unknown.rotationState).toBe('unknown')
+    expect(svc.readValue(target.id, target.fields[0]!.id)).toBe(before)
+    // A second rotate is refused without calling the provider.
+    const again = await dispatch(svc, 'rotateViaProvider', { credentialId: target.id })
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+    const settled = await svc.verifyCredential({ credentialId: target.id })
+    expect(settled.result).toMatch(/^settled-/)
+    expect(settled.credential.rotationState).toBe('settled')
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+  })
+
+  it('a crash between the provider answer and the commit is recovered on the next unlock', async () => {
+    const cf = await startCloudflareFake({ tokens: 2 })
+    cleanups.push(() => cf.close())
+    let crash = true
+    const { svc, appId, path } = await setup({
+      afterProviderAnswer: () => {
+        if (crash) throw new Error('simulated crash')
+      },
+    })
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    const target = (await svc.listCredentials({ appId })).find((c) => c.id !== connection.tokenCredentialId)!
+    await expect(svc.rotateViaProvider({ credentialId: target.id })).rejects.toThrow('simulated crash')
+    crash = false
+    await svc.close()
+    // Restart: a new process opens the same file.
+    const restarted = createCore({ vaultPath: path, ...fast })
+    cleanups.push(() => restarted.close())
+    await restarted.unlock({ password: TEST_PASSWORD })
+    const after = await restarted.getCredential({ id: target.id })
+    expect(after.rotationState).toBe('unknown')
+    expect(restarted.providers.journal(target.id)[0]).toMatchObject({
+      state: 'unknown',
+      note: 'recovered after a crash',
+    })
+    const v = await restarted.verifyCredential({ credentialId: target.id })
+    expect(v.credential.rotationState).toBe('settled')
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+  })
+})
+
+describe('Novu sync', () => {
+  it('creates environments with application identifiers and regional URLs; keeps the secret key', async () => {
+    const novu = await startNovuFake()
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup()
+    const devKey = novu.state.keyOf('Development')
+    const { connection, summary } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: devKey,
+      apiUrl: novu.url,
+    })
+    expect(connection.environmentName).toBe('Development')
+    expect(summary.environments.map((e) => e.name).sort()).toEqual(['Development', 'Production'])
+    const envs = await svc.listEnvironments({ appId })
+    expect(envs.map((e) => e.name).sort()).toEqual(['Development', 'Production'])
+    const creds = await svc.listCredentials({ appId })
+    const ids = creds.filter((c) => c.fields.some((f) => f.envVar === 'NOVU_APPLICATION_IDENTIFIER'))
+    expect(ids).toHaveLength(2)
+    for (const c of ids) {
+      expect(c.rotationIntervalDays).toBeNull()
+      expect(c.fields[0]!.kind).toBe('public')
+      const env = novu.state.environments.find(
+        (e) => envs.find((x) => x.id === c.environmentId)?.name === e.name,
+      )!
+      expect(c.fields[0]!.masked.clear).toBe(env.identifier)
+    }
+    const secret = creds.find((c) => c.fields.some((f) => f.envVar === 'NOVU_SECRET_KEY'))!
+    expect(svc.readValue(secret.id, secret.fields[0]!.id)).toBe(devKey)
+    expect(novu.count(NOVU_ROUTES.environments)).toBeGreaterThan(0)
+  })
+
+  it('rotates with the rolling two-key flow when asked for an overlap, and deletes the old key after it', async () => {
+    let now = Date.UTC(2026, 10, 22)
+    const novu = await startNovuFake()
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup({ clock: () => now })
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: novu.state.keyOf('Development'),
+      apiUrl: novu.url,
+    })
+    const out = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId, overlapHours: 12 })
+    expect(out.strategy).toBe('dual')
+    expect(out.oldKeyState).toBe('valid-until')
+    expect(novu.state.env('Development').apiKeys).toHaveLength(2)
+    const h = await svc.history({ credentialId: connection.tokenCredentialId })
+    expect(h[0]!.validUntil).toBe(now + 12 * 3_600_000)
+    now += 13 * 3_600_000
+    const s = await svc.syncProviders({ appId })
+    expect(s[0]!.finishedOverlaps).toBe(1)
+    expect(novu.state.env('Development').apiKeys).toHaveLength(1)
+    expect(novu.count(NOVU_ROUTES.deleteKey)).toBe(1)
+  })
+
+  it('explains that current servers refuse regenerate through an API key', async () => {
+    const novu = await startNovuFake({ regenerateViaApiKey: false })
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup()
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: novu.state.keyOf('Development'),
+      apiUrl: novu.url,
+    })
+    const before = await snapshot(svc)
+    const r = await dispatch(svc, 'rotateViaProvider', { credentialId: connection.tokenCredentialId })
+    expect(r.ok).toBe(false)
+    expect(r.ok ? '' : r.error.message).toMatch(/dashboard/i)
+    expect((await svc.getCredential({ id: connection.tokenCredentialId })).rotationState).toBe('settled')
+    expect(await snapshot(svc)).toBe(before)
+  })
+})
+
+describe('GitLab sync', () => {
+  it('rotates a personal access token: a new id comes back, the old token is dead, and a second rotation works', async () => {
+    const gl = await startGitlabFake({ tokens: 2 })
+    cleanups.push(() => gl.close())
+    const { svc, appId } = await setup()
+    const { connection, summary } = await svc.connectProvider({
+      appId,
+      provider: 'gitlab',
+      token: gl.state.secretOf(gl.state.adminId),
+      environmentName: 'CI',
+      apiUrl: gl.url,
+    })
+    expect(summary.added).toBe(2)
+    const first = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId })
+    expect(first.credential.providerCredentialId).not.toBe(String(gl.state.adminId))
+    const second = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId })
+    expect(second.credential.providerCredentialId).not.toBe(first.credential.providerCredentialId)
+    expect(gl.state.familyRevocations).toBe(0)
+    expect(gl.count(GL_ROUTES.rotateSelf) + gl.count(GL_ROUTES.rotate)).toBe(2)
+    expect(await svc.history({ credentialId: connection.tokenCredentialId })).toHaveLength(2)
+    expect((await svc.verifyCredential({ credentialId: connection.tokenCredentialId })).result).toBe('valid')
+  })
+})
