@@ -6,6 +6,10 @@
  */
 import { z } from 'zod'
 import type {
+  ExportPreview,
+  ExportSaveResult,
+  ImportPreview,
+  ImportResult,
   ConnectionView,
   ProviderRotationOutcome,
   SyncSummary,
@@ -21,7 +25,7 @@ import type {
   VaultStatus,
   VersionView,
 } from './model'
-import { PROVIDERS, SYNC_PROVIDERS } from './model'
+import { ENV_FORMATS, PROVIDERS, SYNC_PROVIDERS } from './model'
 
 const MAX_VALUE = 1024 * 1024
 const id = z.string().uuid()
@@ -102,6 +106,18 @@ const preferencesSchema = z.object({
 })
 
 const empty = z.object({}).strict()
+
+const exportRequest = z
+  .object({
+    environmentId: id,
+    format: z.enum(ENV_FORMATS),
+    only: z.array(envVar).max(10_000).optional(),
+    example: z.boolean().optional(),
+    includePublic: z.boolean().optional(),
+  })
+  .strict()
+
+const importRequest = z.object({ environmentId: id, text: z.string().max(16 * 1024 * 1024) }).strict()
 
 /** Phantom output type carrier: the value is never read at run time. */
 const out = <T>() => undefined as unknown as T
@@ -327,6 +343,22 @@ export const contract = {
   },
   /** Checks a key with its provider; settles a rotation whose outcome is unknown. */
   verifyCredential: { input: z.object({ credentialId: id }).strict(), output: out<VerifyOutcome>() },
+
+  /** A masked preview of an environment's export in a profile, with the keys it cannot carry. */
+  exportPreview: { input: exportRequest, output: out<ExportPreview>() },
+  /** Copies the export to the clipboard in main (cleared like a single key); audited. */
+  exportCopy: { input: exportRequest, output: out<{ clearsAt: number | null }>() },
+  /** Asks main for a path (native save dialog), writes 0600 atomically, and reports git's view of it. */
+  exportSave: { input: exportRequest, output: out<ExportSaveResult>() },
+  /** Adds the file saved last to its repository's .gitignore. */
+  gitignoreLastExport: { input: empty, output: out<{ pattern: string }>() },
+  /** What importing a .env text would add, change and leave alone; unparseable lines with numbers. */
+  importPreview: { input: importRequest, output: out<ImportPreview>() },
+  /** Imports in one transaction; changed values become rotations (reason import). Refused if any line is bad. */
+  importApply: {
+    input: importRequest.extend({ publicVars: z.array(envVar).max(10_000).optional() }),
+    output: out<ImportResult>(),
+  },
 
   getPreferences: { input: empty, output: out<Preferences>() },
   setPreferences: {

@@ -321,3 +321,51 @@ export interface ProgressEvent {
   done: number
   total: number | null
 }
+
+/** Export profiles: each has documented rules (docs/env-profiles.md). */
+export const ENV_FORMATS = ['dotenv', 'docker', 'shell', 'json'] as const
+export type EnvFormat = (typeof ENV_FORMATS)[number]
+
+/** A key a profile cannot write faithfully: named, with the reason and the profiles that would work. */
+export interface ExportProblem {
+  envVar: string
+  reason: string
+  worksIn: EnvFormat[]
+}
+
+/** A masked preview of an export: secret values replaced, problems listed. */
+export interface ExportPreview {
+  format: EnvFormat
+  /** The file as it would be written, with every secret value masked. */
+  text: string
+  count: number
+  problems: ExportProblem[]
+  /** Suggested file name (.env, .env.example, env.json…). */
+  fileName: string
+}
+
+/** Where an export was written and what git thinks of it. */
+export interface ExportSaveResult {
+  cancelled: boolean
+  path: string | null
+  /** The file sits in a git work tree and git would not ignore it: offer to add it to .gitignore. */
+  gitWarning: boolean
+  /** Already tracked by git: .gitignore will not help; say so. */
+  tracked: boolean
+}
+
+/** What an import would do, line by line, before it does it. */
+export interface ImportPreview {
+  added: string[]
+  changed: string[]
+  unchanged: string[]
+  /** Lines that cannot be parsed (1-based). An import with errors is refused as a whole. */
+  errors: { line: number; message: string }[]
+  warnings: { line: number; message: string }[]
+}
+
+export interface ImportResult {
+  added: number
+  changed: number
+  unchanged: number
+}

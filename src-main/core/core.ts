@@ -1,11 +1,17 @@
 import type { ParsedInput, VaultService } from '../../src-shared/contract'
 import type {
+  ExportPreview,
+  ExportSaveResult,
+  ImportPreview,
+  ImportResult,
   ConnectionView,
   ProgressEvent,
   ProviderRotationOutcome,
   SyncSummary,
   VerifyOutcome,
 } from '../../src-shared/model'
+import { EnvWorkflows } from './envfile/env-workflows.service'
+import { KeyshelfError } from './errors'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { KeyshelfService, type ServiceDeps } from './service'
@@ -20,6 +26,8 @@ export interface CoreDeps extends ServiceDeps {
   providerOptions?: Omit<ProviderDeps, 'fetch'>
   /** Progress of long work (sync, import), forwarded to the window. */
   onProgress?: (e: ProgressEvent) => void
+  /** Native dialogs (desktop only). Without it, exportSave explains to use the CLI. */
+  dialogs?: { chooseSavePath(defaultName: string): Promise<string | null> }
   /** Test hook, see SyncDeps.afterProviderAnswer. */
   afterProviderAnswer?: () => void
 }
@@ -30,9 +38,16 @@ export interface CoreDeps extends ServiceDeps {
  */
 export class KeyshelfCore extends KeyshelfService implements VaultService {
   readonly providers: ProviderSyncService
+  readonly env: EnvWorkflows
+  private readonly dialogs: CoreDeps['dialogs']
+  private readonly progress: CoreDeps['onProgress']
+  private lastExportPath: string | null = null
 
   constructor(deps: CoreDeps) {
     super(deps)
+    this.env = new EnvWorkflows(this)
+    this.dialogs = deps.dialogs
+    this.progress = deps.onProgress
     const registry = createProviderRegistry({
       fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
       ...(deps.logger ? { logger: deps.logger } : {}),
@@ -82,6 +97,48 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
 
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
     return this.providers.verify(input.credentialId)
+  }
+
+  async exportPreview(input: ParsedInput<'exportPreview'>): Promise<ExportPreview> {
+    return this.env.preview(input)
+  }
+
+  async exportCopy(input: ParsedInput<'exportCopy'>): Promise<{ clearsAt: number | null }> {
+    const text = this.env.render(input, 'clipboard')
+    return this.clipboard.writeSecret(text, this.settings.get().clipboardClearSeconds * 1000)
+  }
+
+  async exportSave(input: ParsedInput<'exportSave'>): Promise<ExportSaveResult> {
+    if (!this.dialogs) {
+      throw new KeyshelfError(
+        'INVALID_INPUT',
+        'Saving a file needs the desktop app; use `keyshelf export -o FILE`.',
+      )
+    }
+    const preview = this.env.preview(input)
+    if (preview.problems.length > 0) this.env.render(input, 'check') // throws UNREPRESENTABLE, names the keys
+    const path = await this.dialogs.chooseSavePath(preview.fileName)
+    if (!path) return { cancelled: true, path: null, gitWarning: false, tracked: false }
+    // The native dialog already asked about replacing an existing file.
+    const git = await this.env.save(input, path, true)
+    this.lastExportPath = path
+    return { cancelled: false, path, gitWarning: git.inRepo && !git.ignored, tracked: git.tracked }
+  }
+
+  async gitignoreLastExport(): Promise<{ pattern: string }> {
+    if (!this.lastExportPath) throw new KeyshelfError('NOT_FOUND', 'Nothing was exported in this session.')
+    return { pattern: await this.env.ignore(this.lastExportPath) }
+  }
+
+  async importPreview(input: ParsedInput<'importPreview'>): Promise<ImportPreview> {
+    return this.env.importPreview(input.environmentId, input.text)
+  }
+
+  async importApply(input: ParsedInput<'importApply'>): Promise<ImportResult> {
+    return this.env.importApply(input.environmentId, input.text, {
+      ...(input.publicVars ? { publicVars: input.publicVars } : {}),
+      onProgress: (done, total) => this.progress?.({ task: 'import', label: 'Importing keys', done, total }),
+    })
   }
 }
 

@@ -5,7 +5,17 @@ import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/con
 
 /** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export). */
 export type ExtensionCommand =
-  'listConnections' | 'connectProvider' | 'syncProviders' | 'rotateViaProvider' | 'verifyCredential'
+  | 'listConnections'
+  | 'connectProvider'
+  | 'syncProviders'
+  | 'rotateViaProvider'
+  | 'verifyCredential'
+  | 'exportPreview'
+  | 'exportCopy'
+  | 'exportSave'
+  | 'gitignoreLastExport'
+  | 'importPreview'
+  | 'importApply'
 import type {
   App,
   AuditEntry,
@@ -97,8 +107,8 @@ export interface FieldAddress {
 export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   readonly vaultPath: string
   private readonly clock: Clock
-  private readonly clipboard: SecretClipboard
-  private readonly settings: Settings
+  protected readonly clipboard: SecretClipboard
+  protected readonly settings: Settings
   private readonly logger: Logger
   private db: Database | null = null
   private session: Session | null = null
@@ -1192,6 +1202,13 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   credentialNow(id: string): CredentialView {
     const s = this.requireSession()
     return this.view(s, this.getCred(s, id))
+  }
+
+  /** Synchronous views of an environment's credentials. */
+  credentialsInEnvironment(environmentId: string): CredentialView[] {
+    const s = this.requireSession()
+    this.getEnv(s, environmentId)
+    return [...s.creds.values()].filter((c) => c.environmentId === environmentId).map((c) => this.view(s, c))
   }
 
   /** Synchronous lookup of one environment. */

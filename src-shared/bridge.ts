@@ -1,0 +1,78 @@
+/**
+ * What the preload exposes as `window.keyshelf`, with no runtime dependency on zod, so the sandboxed
+ * preload bundle stays a few hundred bytes: one named function per contract command (listed here and
+ * checked against the contract at compile time), plus two narrow main -> renderer subscriptions.
+ */
+import type { Command, VaultApi } from './contract'
+
+/** Every contract command, as a plain list. `bridge.test.ts` checks it equals `COMMANDS`. */
+export const COMMAND_NAMES = [
+  'status',
+  'create',
+  'unlock',
+  'lock',
+  'changePassword',
+  'listApps',
+  'createApp',
+  'updateApp',
+  'deleteApp',
+  'listEnvironments',
+  'createEnvironment',
+  'updateEnvironment',
+  'deleteEnvironment',
+  'listCredentials',
+  'getCredential',
+  'createCredential',
+  'updateCredential',
+  'deleteCredential',
+  'addField',
+  'reveal',
+  'copy',
+  'rotate',
+  'history',
+  'revealVersion',
+  'search',
+  'dueReport',
+  'dueCounts',
+  'auditLog',
+  'getPreferences',
+  'setPreferences',
+] as const satisfies readonly Command[]
+
+type Listed = (typeof COMMAND_NAMES)[number]
+/** Compile-time check: a command added to the contract but not listed here is a type error. */
+export const ALL_COMMANDS_LISTED: [Exclude<Command, Listed>] extends [never] ? true : false = true
+
+/** The IPC channel of a command: the same string as `channelOf` in the contract. */
+export const commandChannel = (command: Command): string => `keyshelf:${command}`
+
+/** Menu items (and notification clicks) main forwards to the renderer. Nothing else crosses this way. */
+export const MENU_COMMANDS = [
+  'lock',
+  'search',
+  'open-due',
+  'new-app',
+  'new-environment',
+  'new-key',
+  'preferences',
+] as const
+export type MenuCommand = (typeof MENU_COMMANDS)[number]
+
+/** Main -> renderer channels. */
+export const MENU_CHANNEL = 'keyshelf:event:menu'
+export const LOCKED_CHANNEL = 'keyshelf:event:locked'
+
+export function isMenuCommand(value: unknown): value is MenuCommand {
+  return typeof value === 'string' && (MENU_COMMANDS as readonly string[]).includes(value)
+}
+
+/** Main -> renderer events: each subscription returns its unsubscribe function. */
+export interface MainEvents {
+  /** A menu item or notification asked the renderer to do something. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void
+  /** Main locked the vault (idle, suspend, screen lock, menu): the renderer must drop what it shows. */
+  onLockedByMain(listener: () => void): () => void
+}
+
+/** `window.keyshelf`: the contract's commands plus the two event subscriptions. */
+export type KeyshelfBridge = VaultApi & MainEvents
