@@ -15,8 +15,11 @@ function scriptedFetch(
   steps: Step[],
 ): typeof fetch & { calls: { url: string; init: RequestInit | undefined }[] } {
   const calls: { url: string; init: RequestInit | undefined }[] = []
-  const f = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(input), init })
+  const f = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    calls.push({
+      url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      init,
+    })
     const step = steps.shift()
     if (step === undefined) throw new Error('script exhausted')
     if (step === 'hang') {

@@ -5,9 +5,9 @@ import type { ProviderDeps, Sleep } from '../../../src-main/core/providers'
 /** A sleep that returns at once and records every wait, so tests assert backoff without waiting. */
 export function recordingSleep(): Sleep & { waits: number[] } {
   const waits: number[] = []
-  const sleep = (async (ms: number, signal?: AbortSignal) => {
+  const sleep = ((ms: number, signal?: AbortSignal) => {
     waits.push(ms)
-    if (signal?.aborted) throw new Error('aborted')
+    return signal?.aborted ? Promise.reject(new Error('aborted')) : Promise.resolve()
   }) as Sleep & { waits: number[] }
   sleep.waits = waits
   return sleep
@@ -32,7 +32,7 @@ export function testDeps(over: Partial<ProviderDeps> = {}): ProviderDeps & {
     ...over,
     sleep: recordingSleep(),
     logger: memoryLogger(),
-  } as ProviderDeps & { sleep: ReturnType<typeof recordingSleep>; logger: ReturnType<typeof memoryLogger> }
+  }
 }
 
 /** Awaits `p` and returns what it threw (fails the test when it resolves). */
