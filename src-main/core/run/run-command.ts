@@ -12,7 +12,6 @@ import type { EventEmitter } from 'node:events'
 import type { Readable, Writable } from 'node:stream'
 import { InvalidInputError, KeyshelfError, NotFoundError } from '../errors'
 import { hasLoneSurrogate, hasNul, isValidEnvName, showName } from '../envfile/env-text'
-import { UnrepresentableError, type UnrepresentableProblem } from '../envfile/envfile.errors'
 import { createMaskingStream, maskPatterns, type MaskerOptions } from './output-masker'
 
 /** The signals forwarded to the child. */
@@ -50,23 +49,21 @@ export interface RunResult {
 
 /** Throws INVALID_INPUT for a bad name and UNREPRESENTABLE for a value no process environment can hold. */
 function checkEnv(env: Record<string, string>): void {
-  const problems: UnrepresentableProblem[] = []
+  const bad: string[] = []
   for (const [name, value] of Object.entries(env)) {
     if (!isValidEnvName(name)) {
       throw new InvalidInputError(`${showName(name)} is not a valid environment variable name.`)
     }
-    if (hasNul(value) || hasLoneSurrogate(value)) {
-      problems.push({
-        envVar: name,
-        profile: 'json',
-        reason: hasNul(value)
-          ? 'contains a NUL character, which a process environment cannot carry'
-          : 'contains an unpaired UTF-16 surrogate, which a process environment cannot carry',
-        worksIn: ['json'],
-      })
-    }
+    if (hasNul(value) || hasLoneSurrogate(value)) bad.push(name)
   }
-  if (problems.length > 0) throw new UnrepresentableError(problems)
+  if (bad.length > 0) {
+    throw new KeyshelfError(
+      'UNREPRESENTABLE',
+      `Cannot pass ${bad.join(', ')} to a process: the value contains a NUL character or an unpaired surrogate, ` +
+        'which no process environment can carry. Nothing was started; export it with the json profile instead.',
+      { envVars: bad },
+    )
+  }
 }
 
 /**
