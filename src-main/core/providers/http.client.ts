@@ -182,7 +182,8 @@ export class HttpClient {
       const outcome = await this.attempt(req, headers, bodyText)
 
       if (outcome.kind === 'failed') {
-        if (outcome.reason === 'cancelled') throw this.cancelled(req)
+        if (outcome.reason === 'cancelled-before-sending') throw this.cancelled(req, false)
+        if (outcome.reason === 'cancelled') throw this.cancelled(req, true)
         if (!req.idempotent) {
           if (outcome.reason === 'not-sent') throw this.networkError(req, true)
           throw this.outcomeUnknown(
@@ -237,9 +238,12 @@ export class HttpClient {
     bodyText: string | undefined,
   ): Promise<
     | { kind: 'ok'; res: HttpResponse }
-    | { kind: 'failed'; reason: 'timeout' | 'network' | 'not-sent' | 'cancelled' }
+    | {
+        kind: 'failed'
+        reason: 'timeout' | 'network' | 'not-sent' | 'cancelled' | 'cancelled-before-sending'
+      }
   > {
-    if (req.signal?.aborted) return { kind: 'failed', reason: 'cancelled' }
+    if (req.signal?.aborted) return { kind: 'failed', reason: 'cancelled-before-sending' }
     const controller = new AbortController()
     let timedOut = false
     const timer = setTimeout(() => {
@@ -291,12 +295,12 @@ export class HttpClient {
     try {
       await this.sleep(ms, req.signal)
     } catch {
-      throw this.cancelled(req)
+      throw this.cancelled(req, false)
     }
   }
 
-  private cancelled(req: HttpRequest): ProviderError {
-    if (!req.idempotent) {
+  private cancelled(req: HttpRequest, maybeSent: boolean): ProviderError {
+    if (!req.idempotent && maybeSent) {
       return this.outcomeUnknown(req, 'it was cancelled while waiting for the answer')
     }
     return new ProviderError(

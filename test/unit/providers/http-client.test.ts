@@ -235,6 +235,21 @@ describe('HttpClient timeouts, cancellation and request hygiene', () => {
     )
   })
 
+  it('a rotate cancelled before sending is CANCELLED; cancelled while waiting for the answer it is OUTCOME_UNKNOWN', async () => {
+    const before = client([json(200, {})])
+    const ac = new AbortController()
+    ac.abort()
+    const err = (await caught(before.http.send({ ...rotate, signal: ac.signal }, mapper))) as ProviderError
+    expect(err.kind).toBe('CANCELLED')
+    expect(before.fetch.calls).toHaveLength(0)
+    const during = client(['hang'])
+    const ac2 = new AbortController()
+    setTimeout(() => ac2.abort(), 10)
+    const err2 = (await caught(during.http.send({ ...rotate, signal: ac2.signal }, mapper))) as ProviderError
+    expect(err2.kind).toBe('OUTCOME_UNKNOWN')
+    expect(during.fetch.calls).toHaveLength(1)
+  })
+
   it('refuses header values with line breaks before calling fetch', async () => {
     const { http, fetch } = client([json(200, {})])
     const err = (await caught(
