@@ -7,7 +7,10 @@ import { builtinModules } from 'node:module'
 
 const electronOnly = {
   paths: [
-    { name: 'electron', message: 'Only the Electron edge (src-main/index.ts, platform/, ipc/, windows/) may import electron.' },
+    {
+      name: 'electron',
+      message: 'Only the Electron edge (src-main/index.ts, platform/, ipc/, windows/) may import electron.',
+    },
     { name: 'electron-store', message: 'Only src-main/platform may import electron-store.' },
   ],
 }
@@ -35,7 +38,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...electronOnly.paths, ...nodeBuiltins.map((name) => ({ name, message: 'src-shared is plain TypeScript.' }))],
+          paths: [
+            ...electronOnly.paths,
+            ...nodeBuiltins.map((name) => ({ name, message: 'src-shared is plain TypeScript.' })),
+          ],
         },
       ],
     },
@@ -51,9 +57,17 @@ export default tseslint.config(
         {
           paths: [
             ...electronOnly.paths,
-            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandbox: no Node modules.' })),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'The renderer runs in a sandbox: no Node modules.',
+            })),
           ],
-          patterns: [{ group: ['**/src-main/**', '../../src-main/*'], message: 'The renderer talks to main only through window.keyshelf.' }],
+          patterns: [
+            {
+              group: ['**/src-main/**', '../../src-main/*'],
+              message: 'The renderer talks to main only through window.keyshelf.',
+            },
+          ],
         },
       ],
     },

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     const [again] = await core.syncProviders({ appId: app.id })
     const second = performance.now() - t1
     console.log(`sync benchmark: ${TOKENS} Cloudflare tokens, 50 per page (loopback fake)`)
-    console.log(`  first sync (connect + ${summary.added} added): ${first.toFixed(0)} ms   (target ≤ 2000 ms)`)
+    console.log(
+      `  first sync (connect + ${summary.added} added): ${first.toFixed(0)} ms   (target ≤ 2000 ms)`,
+    )
     console.log(`  re-sync (${again?.unchanged ?? 0} unchanged):        ${second.toFixed(0)} ms`)
     console.log(`  list requests: ${cf.count('GET /user/tokens')}`)
     await core.close()

@@ -38,7 +38,14 @@ async function main(): Promise<void> {
         notes: '',
       })
       for (const e of ENVS) {
-        const env = await svc.createEnvironment({ appId: app.id, name: e, apiUrl: `https://api.${a}.example`, wsUrl: '', region: 'us', notes: '' })
+        const env = await svc.createEnvironment({
+          appId: app.id,
+          name: e,
+          apiUrl: `https://api.${a}.example`,
+          wsUrl: '',
+          region: 'us',
+          notes: '',
+        })
         envIds.push(env.id)
       }
     }
@@ -64,9 +71,21 @@ async function main(): Promise<void> {
         fields: pair
           ? [
               { label: 'Shared', envVar: `SHARED_${i}`, kind: 'public', value: `pub-${i}` },
-              { label: 'Secret', envVar: `SECRET_${i}`, kind: 'secret', value: `sk_live_${i}_${'x'.repeat(32)}` },
+              {
+                label: 'Secret',
+                envVar: `SECRET_${i}`,
+                kind: 'secret',
+                value: `sk_live_${i}_${'x'.repeat(32)}`,
+              },
             ]
-          : [{ label: 'Secret', envVar: `API_KEY_${i}`, kind: 'secret', value: `sk_live_${i}_${'y'.repeat(32)}` }],
+          : [
+              {
+                label: 'Secret',
+                envVar: `API_KEY_${i}`,
+                kind: 'secret',
+                value: `sk_live_${i}_${'y'.repeat(32)}`,
+              },
+            ],
       })
       fieldIds.push(c.fields[c.fields.length - 1]!.id)
     }
@@ -98,7 +117,17 @@ async function main(): Promise<void> {
     }
     const beyond = unlocks.map((u, i) => u - (kdfs[i] ?? 0))
 
-    const queries = ['app-1', 'production', 'key-99', 'api_key_5', 'team-a staging', 'secret_12', 'zzz', 'app-19 dev', 's']
+    const queries = [
+      'app-1',
+      'production',
+      'key-99',
+      'api_key_5',
+      'team-a staging',
+      'secret_12',
+      'zzz',
+      'app-19 dev',
+      's',
+    ]
     const searches: number[] = []
     for (let r = 0; r < 300; r++) {
       const q = queries[r % queries.length]!
@@ -121,15 +150,27 @@ async function main(): Promise<void> {
     }
     await reopened.close()
 
-    console.log(`vault benchmark: ${TOTAL} credentials (${APPS} apps × ${ENVS.length} envs), KDF m=64 MiB t=3 p=1`)
-    console.log(`  bulk insert (one transaction per credential): ${insertMs.toFixed(0)} ms (${((insertMs / TOTAL) * 1000).toFixed(0)} µs/credential)`)
+    console.log(
+      `vault benchmark: ${TOTAL} credentials (${APPS} apps × ${ENVS.length} envs), KDF m=64 MiB t=3 p=1`,
+    )
+    console.log(
+      `  bulk insert (one transaction per credential): ${insertMs.toFixed(0)} ms (${((insertMs / TOTAL) * 1000).toFixed(0)} µs/credential)`,
+    )
     console.log(`  unlock total p50:        ${ms(pct(unlocks, 50))}`)
     console.log(`  KDF alone p50:           ${ms(pct(kdfs, 50))}`)
-    console.log(`  unlock beyond KDF p50:   ${ms(pct(beyond, 50))}   max ${ms(Math.max(...beyond))}   (target ≤ 80 ms)`)
-    console.log(`  search p50 / p95:        ${ms(pct(searches, 50))} / ${ms(pct(searches, 95))}   (target p95 ≤ 5 ms)`)
+    console.log(
+      `  unlock beyond KDF p50:   ${ms(pct(beyond, 50))}   max ${ms(Math.max(...beyond))}   (target ≤ 80 ms)`,
+    )
+    console.log(
+      `  search p50 / p95:        ${ms(pct(searches, 50))} / ${ms(pct(searches, 95))}   (target p95 ≤ 5 ms)`,
+    )
     console.log(`  filter (overdue) p50/p95: ${ms(pct(filters, 50))} / ${ms(pct(filters, 95))}`)
-    console.log(`  reveal p50 / p95:        ${ms(pct(reveals, 50))} / ${ms(pct(reveals, 95))}   (target p50 ≤ 1 ms)`)
-    console.log(`  bytes per credential:    ${(size / TOTAL).toFixed(0)} (file ${(size / 1024 / 1024).toFixed(2)} MiB)`)
+    console.log(
+      `  reveal p50 / p95:        ${ms(pct(reveals, 50))} / ${ms(pct(reveals, 95))}   (target p50 ≤ 1 ms)`,
+    )
+    console.log(
+      `  bytes per credential:    ${(size / TOTAL).toFixed(0)} (file ${(size / 1024 / 1024).toFixed(2)} MiB)`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -4,7 +4,11 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const dir = 'out/bench'
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort() : []
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.js'))
+      .sort()
+  : []
 if (files.length === 0) {
   console.log('no benchmarks')
   process.exit(0)

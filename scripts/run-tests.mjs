@@ -21,7 +21,8 @@ if (!existsSync(report)) {
 const j = JSON.parse(readFileSync(report, 'utf8'))
 const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0)
 // Suites that failed to load count as failures too.
-const failed = j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0)
+const failed =
+  j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0)
 console.log(`${j.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 if (failed > 0 && code === 0) code = 1
 process.exit(code)

@@ -25,6 +25,7 @@ import type {
   VaultStatus,
   VersionView,
 } from './model'
+import type { Result } from './model'
 import { ENV_FORMATS, PROVIDERS, SYNC_PROVIDERS } from './model'
 
 const MAX_VALUE = 1024 * 1024
@@ -389,7 +390,7 @@ export type VaultService = {
 
 /** What the renderer calls (window.keyshelf): raw inputs in, typed results out. */
 export type VaultApi = {
-  [K in Command]: (input: CommandInput<K>) => Promise<import('./model').Result<CommandOutput<K>>>
+  [K in Command]: (input: CommandInput<K>) => Promise<Result<CommandOutput<K>>>
 }
 
 /** The IPC channel for a command. */

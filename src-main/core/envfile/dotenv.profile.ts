@@ -37,6 +37,7 @@
 import { hasLoneSurrogate, hasNul } from './env-text'
 
 /** JS `\s` (what Node's `trim()` and regexes strip) plus what Python's `str.isspace()` adds (U+001C–U+001F, U+0085). */
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what Python treats as space
 const ANY_SPACE = /[\s\x1c-\x1f\x85]/
 const BARE_PLAIN = /^[A-Za-z0-9_./:@%+=,~^-]+$/
 /** python-dotenv's `${NAME}` / `${NAME:-default}` pattern (variables.py). */

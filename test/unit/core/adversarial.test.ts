@@ -102,7 +102,7 @@ describe('tampering', () => {
     const svc = new KeyshelfService({ vaultPath: v.path })
     await readEverything(svc)
     await svc.close()
-   }, 120_000)
+  }, 120_000)
 
   it('a ciphertext swapped between rows or columns fails to decrypt', async () => {
     const v = await populated()

@@ -80,7 +80,7 @@ describe('dotenv profile: property-based round trip through dotenv.parse', () =>
     for (const p of refused) expect(documentedRefusal(p)).toBe(true)
     expect(refused.length / passwords.length).toBeLessThan(0.05)
     // API-key alphabets (letters, digits, - _ . ~ + / =) are always written bare or single-quoted.
-    const keys = fc.sample(fc.stringMatching(/^[A-Za-z0-9._~+\/=-]{20,64}$/), { numRuns: 500, seed: 8 })
+    const keys = fc.sample(fc.stringMatching(/^[A-Za-z0-9._~+/=-]{20,64}$/), { numRuns: 500, seed: 8 })
     expect(keys.filter((k) => !accepts(k))).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   CloudflareProvider,
-  ProviderError,
+  type ProviderError,
   normaliseCloudflareUrl,
   type ProviderConnection,
 } from '../../../src-main/core/providers'

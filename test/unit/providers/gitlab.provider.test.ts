@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   GitlabProvider,
-  ProviderError,
+  type ProviderError,
   normaliseGitlabUrl,
   type ProviderConnection,
 } from '../../../src-main/core/providers'
