@@ -1,0 +1,183 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { createCore, type KeyshelfCore } from '../core/core'
+import type { MaskedValue, RotationInfo } from '../../src-shared/model'
+import { type CliIo, UsageError, promptHidden, stdinParts } from './cli-io'
+
+/** Global options, taken before or after the command words. */
+export interface GlobalOptions {
+  vault: string
+  passwordStdin: boolean
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** One command: its words, usage, options and handler. Handlers return the exit code. */
+export interface CliCommand {
+  /** e.g. ['key', 'add'] */
+  words: string[]
+  usage: string
+  summary: string
+  options?: Options
+  /** Extra lines for `help <command>`. */
+  help?: string
+  /** Positional arguments: [min, max]; max Infinity for `run`. */
+  positionals: [number, number]
+  run(ctx: CliContext, opts: Record<string, string | boolean | undefined>, args: string[]): Promise<number>
+}
+
+/** What a handler gets: IO, the global options and a lazily built core. */
+export class CliContext {
+  private coreInstance: KeyshelfCore | null = null
+  /** Set by `run` when the child died from a signal, so main can re-raise it. */
+  signal: NodeJS.Signals | null = null
+
+  constructor(
+    readonly io: CliIo,
+    readonly global: GlobalOptions,
+  ) {}
+
+  /** The core over the chosen vault (not unlocked). */
+  core(): KeyshelfCore {
+    this.coreInstance ??= createCore({
+      vaultPath: this.global.vault,
+      onProgress: (e) => {
+        if (this.io.stderr.isTTY) {
+          const total = e.total !== null ? `/${e.total}` : ''
+          this.io.stderr.write(`\r${e.label}… ${e.done}${total}   `)
+          if (e.total !== null && e.done >= e.total) this.io.stderr.write('\n')
+        }
+      },
+    })
+    return this.coreInstance
+  }
+
+  /** The rest of stdin after the password line (for --value-stdin / --key-stdin). */
+  async stdinValue(): Promise<string> {
+    const { rest } = await stdinParts(this.io, this.global.passwordStdin)
+    return rest.toString('utf8')
+  }
+
+  /** The master password: KEYSHELF_PASSWORD, --password-stdin, or a TTY prompt. */
+  async password(question = 'Master password: '): Promise<string> {
+    const fromEnv = this.io.env.KEYSHELF_PASSWORD
+    if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+    if (this.global.passwordStdin) {
+      const { password } = await stdinParts(this.io, true)
+      if (!password) throw new UsageError('--password-stdin: the first line of stdin is empty.')
+      return password
+    }
+    return promptHidden(this.io, question)
+  }
+
+  /** A new password, asked twice on a TTY (or taken from KEYSHELF_NEW_PASSWORD / the env / stdin). */
+  async newPassword(label = 'New master password'): Promise<string> {
+    const next = this.io.env.KEYSHELF_NEW_PASSWORD
+    if (next) return next
+    if (!this.io.stdin.isTTY) return this.password()
+    const a = await promptHidden(this.io, `${label}: `)
+    const b = await promptHidden(this.io, `${label} again: `)
+    if (a !== b) throw new UsageError('The two passwords do not match. Nothing was changed.')
+    return a
+  }
+
+  /** Opens and unlocks the vault. */
+  async unlocked(): Promise<KeyshelfCore> {
+    const core = this.core()
+    const st = await core.status()
+    if (st.state === 'no-vault') {
+      throw new UsageError(`No vault at ${this.global.vault}. Create one with \`keyshelf init\`.`)
+    }
+    if (st.state !== 'unlocked') await core.unlock({ password: await this.password() })
+    return core
+  }
+
+  out(line = ''): void {
+    this.io.stdout.write(line + '\n')
+  }
+
+  err(line: string): void {
+    this.io.stderr.write(line + '\n')
+  }
+
+  async close(): Promise<void> {
+    await this.coreInstance?.close()
+  }
+}
+
+/** Parses a command's own options strictly. */
+export function parseCommandArgs(
+  cmd: CliCommand,
+  argv: string[],
+): { opts: Record<string, string | boolean | undefined>; args: string[] } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...cmd.options },
+    allowPositionals: true,
+    strict: true,
+  })
+  const [min, max] = cmd.positionals
+  if (positionals.length < min || positionals.length > max) {
+    throw new UsageError(`usage: keyshelf ${cmd.usage}`)
+  }
+  return { opts: values as Record<string, string | boolean | undefined>, args: positionals }
+}
+
+/** `••••abcd`, `••••••••` or the clear public value. */
+export function showMasked(m: MaskedValue): string {
+  if (m.clear !== null) return m.clear
+  return m.last4 !== null ? `••••${m.last4}` : '••••••••'
+}
+
+/** YYYY-MM-DD of an epoch-ms date (UTC), or '' . */
+export function day(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toISOString().slice(0, 10)
+}
+
+/** ISO string or null, for JSON output. */
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+/** Parses YYYY-MM-DD (UTC midnight). */
+export function parseDay(flag: string, s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) {
+    throw new UsageError(`${flag} takes a date as YYYY-MM-DD.`)
+  }
+  return t
+}
+
+/** Formats rows as aligned columns. */
+export function table(rows: string[][]): string {
+  const widths: number[] = []
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(c).length)))
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - Array.from(c).length)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+/** "due in 5 days", "overdue 3 days", "expires 2026-12-01", "revoked", "ok". */
+export function statusWords(r: RotationInfo, expiresAt: number | null): string {
+  const d = r.daysLeft ?? 0
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`
+  switch (r.status) {
+    case 'overdue':
+      return `overdue ${days(-d)}`
+    case 'due-soon':
+      return expiresAt !== null && r.governingAt === expiresAt
+        ? `expires ${day(expiresAt)}`
+        : `due in ${days(d)}`
+    case 'expired':
+      return expiresAt !== null ? `expired ${day(expiresAt)}` : 'expired'
+    case 'revoked':
+      return 'revoked'
+    default:
+      return 'ok'
+  }
+}
