@@ -55,6 +55,7 @@ import {
   unlockHeader,
   type VaultHeader,
 } from './vault/vault-header'
+import { CredentialCache } from './vault/credential-cache'
 import {
   readRotationRows,
   VaultRepository,
@@ -81,7 +82,7 @@ interface Session {
   repo: VaultRepository
   apps: Map<string, App>
   envs: Map<string, Environment>
-  creds: Map<string, CredentialRecord>
+  creds: CredentialCache
   dataVersion: number
   searchIndex: SearchEntry[] | null
 }
@@ -161,21 +162,22 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   private loadOverview(s: Session): void {
     s.apps = new Map(s.repo.loadApps().map((a) => [a.id, a]))
     s.envs = new Map(s.repo.loadEnvironments().map((e) => [e.id, e]))
-    s.creds = new Map(s.repo.loadCredentials().map((c) => [c.id, c]))
+    s.creds.load()
     s.searchIndex = null
   }
 
   private startSession(header: VaultHeader, dataKey: Buffer): Session {
     const db = this.database()
     const keys = deriveSubkeys(dataKey, header.vaultId)
+    const repo = new VaultRepository(db, keys)
     const s: Session = {
       header,
       dataKey,
       keys,
-      repo: new VaultRepository(db, keys),
+      repo,
       apps: new Map(),
       envs: new Map(),
-      creds: new Map(),
+      creds: new CredentialCache(repo),
       dataVersion: db.pragma('data_version', { simple: true }) as number,
       searchIndex: null,
     }
@@ -253,6 +255,17 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     this.clipboard.clearIfOurs()
   }
 
+  /**
+   * Decrypts the rest of the credential overview in small steps after unlock (the desktop calls this), so
+   * the first search is warm. Resolves when done or when the vault was locked meanwhile.
+   */
+  async warmUp(step = 250): Promise<void> {
+    const s = this.session
+    while (s && this.session === s && !s.creds.warm(step)) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+
   /** Locks and closes the database file. */
   async close(): Promise<void> {
     this.dropSession()
@@ -293,7 +306,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     }
     const now = this.clock()
     const warn = this.settings.get().warnDays
-    for (const c of s.creds.values()) {
+    for (const c of s.creds.plainRows()) {
       const env = s.envs.get(c.environmentId)
       if (env?.appId !== app.id) continue
       summary.credentialCount++
@@ -524,11 +537,12 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const out: CredentialView[] = []
     const now = this.clock()
     const warn = this.settings.get().warnDays
-    for (const c of s.creds.values()) {
-      if (input.environmentId && c.environmentId !== input.environmentId) continue
-      if (input.appId && s.envs.get(c.environmentId)?.appId !== input.appId) continue
-      if (input.status && rotationInfo(c, now, warn).status !== input.status) continue
-      out.push(this.view(s, c))
+    for (const row of s.creds.plainRows()) {
+      if (input.environmentId && row.environmentId !== input.environmentId) continue
+      if (input.appId && s.envs.get(row.environmentId)?.appId !== input.appId) continue
+      if (input.status && rotationInfo(row, now, warn).status !== input.status) continue
+      const c = s.creds.get(row.id)
+      if (c) out.push(this.view(s, c))
     }
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt)
   }
@@ -547,8 +561,8 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   /** Env vars in use in an environment, except those of `exceptCredential`. */
   private envVarsInUse(s: Session, environmentId: string, exceptCredential?: string): Set<string> {
     const used = new Set<string>()
-    for (const c of s.creds.values()) {
-      if (c.environmentId !== environmentId || c.id === exceptCredential) continue
+    for (const c of s.creds.inEnvironment(environmentId)) {
+      if (c.id === exceptCredential) continue
       for (const f of c.overview.fields) used.add(f.envVar)
     }
     return used
@@ -572,7 +586,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   private checkCredName(s: Session, environmentId: string, name: string, exceptCredential?: string): void {
     const n = name.toLowerCase()
-    for (const c of s.creds.values()) {
+    for (const c of s.creds.inEnvironment(environmentId)) {
       if (
         c.environmentId === environmentId &&
         c.id !== exceptCredential &&
@@ -637,7 +651,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         envVars: fields.map((f) => f.envVar),
       })
     })
-    s.creds.set(id, rec)
+    s.creds.set(rec)
     s.searchIndex = null
     return this.view(s, rec)
   }
@@ -768,7 +782,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         valuesChanged: valueChanged,
       })
     })
-    s.creds.set(c.id, next)
+    s.creds.set(next)
     s.searchIndex = null
     return this.view(s, next)
   }
@@ -814,10 +828,10 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   // ------------------------------------------------------------------ values
 
   private findField(s: Session, fieldId: string): { c: CredentialRecord; f: FieldMeta } {
-    for (const c of s.creds.values()) {
-      const f = c.overview.fields.find((x) => x.id === fieldId)
-      if (f) return { c, f }
-    }
+    const credId = s.repo.credentialIdOfField(fieldId)
+    const c = credId ? s.creds.get(credId) : undefined
+    const f = c?.overview.fields.find((x) => x.id === fieldId)
+    if (c && f) return { c, f }
     throw new NotFoundError('The field')
   }
 
@@ -859,8 +873,9 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
       value: string
       credentialId: string
     }[] = []
-    const creds = [...s.creds.values()]
-      .filter((c) => c.environmentId === environmentId && c.status !== 'revoked')
+    const creds = s.creds
+      .inEnvironment(environmentId)
+      .filter((c) => c.status !== 'revoked')
       .sort((a, b) => a.createdAt - b.createdAt || a.overview.name.localeCompare(b.overview.name))
     for (const c of creds) {
       for (const f of c.overview.fields) {
@@ -968,7 +983,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         validUntil,
       })
     })
-    s.creds.set(c.id, next)
+    s.creds.set(next)
     return this.view(s, next)
   }
 
@@ -1077,9 +1092,11 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const now = this.clock()
     const warn = input.withinDays ?? this.settings.get().warnDays
     const items: DueItem[] = []
-    for (const c of s.creds.values()) {
-      const info = rotationInfo(c, now, warn)
+    for (const row of s.creds.plainRows()) {
+      const info = rotationInfo(row, now, warn)
       if (info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired') continue
+      const c = s.creds.get(row.id)
+      if (!c) continue
       const env = s.envs.get(c.environmentId)
       const app = env ? s.apps.get(env.appId) : undefined
       items.push({
@@ -1143,8 +1160,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   fieldByPath(path: string): FieldAddress {
     const { app, environment, rest } = this.splitPath(path)
     const s = this.requireSession()
-    for (const c of s.creds.values()) {
-      if (c.environmentId !== environment.id) continue
+    for (const c of s.creds.inEnvironment(environment.id)) {
       const field = c.overview.fields.find((f) => f.envVar === rest)
       if (field) return { app, environment, credential: this.view(s, c), field }
     }
@@ -1160,7 +1176,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const { app, environment, rest } = this.splitPath(path)
     const s = this.requireSession()
     const n = rest.toLowerCase()
-    const inEnv = [...s.creds.values()].filter((c) => c.environmentId === environment.id)
+    const inEnv = s.creds.inEnvironment(environment.id)
     const c =
       inEnv.find((x) => x.overview.name.toLowerCase() === n) ??
       inEnv.find((x) => x.overview.fields.some((f) => f.envVar === rest))
@@ -1208,7 +1224,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   credentialsInEnvironment(environmentId: string): CredentialView[] {
     const s = this.requireSession()
     this.getEnv(s, environmentId)
-    return [...s.creds.values()].filter((c) => c.environmentId === environmentId).map((c) => this.view(s, c))
+    return s.creds.inEnvironment(environmentId).map((c) => this.view(s, c))
   }
 
   /** Synchronous lookup of one environment. */
@@ -1244,7 +1260,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
       updatedAt: this.clock(),
     }
     this.write(s, () => s.repo.putCredential(next))
-    s.creds.set(c.id, next)
+    s.creds.set(next)
   }
 
   /** Registers a hook that runs right after every successful unlock (journal recovery). */

@@ -239,6 +239,33 @@ export class VaultRepository {
     }))
   }
 
+  /** The plaintext columns of every credential: no decryption (counts, badges, due dates). */
+  loadCredentialRows(): CredentialRow[] {
+    const rows = this.stmt(
+      `SELECT id, environment_id, status, created_at, updated_at, last_rotated_at, expires_at,
+         rotation_interval_days, rotation_state FROM credentials`,
+    ).all() as Omit<RawCredentialRow, 'enc'>[]
+    return rows.map((r) => VaultRepository.rowOf({ ...r, enc: Buffer.alloc(0) }))
+  }
+
+  /** Every credential of one environment, decrypted. */
+  loadCredentialsIn(environmentId: string): CredentialRecord[] {
+    const rows = this.stmt('SELECT * FROM credentials WHERE environment_id = ?').all(
+      environmentId,
+    ) as RawCredentialRow[]
+    return rows.map((r) => ({
+      ...VaultRepository.rowOf(r),
+      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r.enc),
+    }))
+  }
+
+  /** The credential a field belongs to, or null. */
+  credentialIdOfField(fieldId: string): string | null {
+    const r = this.stmt('SELECT credential_id FROM fields WHERE id = ?').get(fieldId) as
+      { credential_id: string } | undefined
+    return r?.credential_id ?? null
+  }
+
   loadCredential(id: string): CredentialRecord | null {
     const r = this.stmt('SELECT * FROM credentials WHERE id = ?').get(id) as RawCredentialRow | undefined
     if (!r) return null
