@@ -575,6 +575,17 @@ export class ProviderSyncService {
     }
     this.deps.afterProviderAnswer?.()
     const dual = result.strategy === 'dual'
+    // Keys the provider killed along with this one (Novu regenerate replaces every key of the environment).
+    const alsoDead = result.alsoInvalidated.length
+      ? this.svc
+          .credentialsInEnvironment(cred.environmentId)
+          .filter(
+            (x) =>
+              x.id !== cred.id &&
+              x.provider === provider &&
+              result.alsoInvalidated.includes(x.providerCredentialId),
+          )
+      : []
     const updated = this.svc.rotateWith(cred.id, [{ fieldId: field.id, value: result.newSecret }], {
       reason: `rotate:${provider}`,
       validUntil: dual ? result.oldValidUntil : null,
@@ -582,7 +593,8 @@ export class ProviderSyncService {
         providerCredentialId: result.newRemoteId,
         ...(result.newExpiresAt !== null ? { expiresAt: result.newExpiresAt } : {}),
       },
-      extra: () =>
+      extra: () => {
+        for (const x of alsoDead) this.svc.setRotationState(x.id, 'settled', 'revoked')
         this.repo().putJournal({
           ...journal,
           strategy: result.strategy,
@@ -591,7 +603,8 @@ export class ProviderSyncService {
           revokeRemoteId: dual ? result.oldRemoteId : null,
           revokeAfter: dual ? (result.oldValidUntil ?? this.clock()) : null,
           note: result.fallbackReason,
-        }),
+        })
+      },
     })
     return {
       credential: updated,
