@@ -276,6 +276,41 @@ describe('Novu sync', () => {
   })
 })
 
+describe('Novu single-phase regenerate', () => {
+  it('stores the new key and marks the other keys it killed as revoked', async () => {
+    const novu = await startNovuFake({
+      regenerateViaApiKey: true,
+      environments: [
+        {
+          name: 'Development',
+          keys: ['11111111111111111111111111111111', '22222222222222222222222222222222'],
+        },
+      ],
+    })
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup()
+    const { connection, summary } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: '11111111111111111111111111111111',
+      apiUrl: novu.url,
+    })
+    expect(summary.added).toBeGreaterThanOrEqual(1)
+    const out = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId })
+    expect(out).toMatchObject({ strategy: 'single', oldKeyState: 'dead' })
+    const creds = await svc.listCredentials({ appId })
+    const other = creds.find(
+      (c) =>
+        c.id !== connection.tokenCredentialId &&
+        c.fields.some((f) => f.envVar !== 'NOVU_APPLICATION_IDENTIFIER'),
+    )!
+    expect(other.status).toBe('revoked')
+    expect(svc.readValue(connection.tokenCredentialId, out.credential.fields[0]!.id)).toBe(
+      novu.state.keyOf('Development'),
+    )
+  })
+})
+
 describe('GitLab sync', () => {
   it('rotates a personal access token: a new id comes back, the old token is dead, and a second rotation works', async () => {
     const gl = await startGitlabFake({ tokens: 2 })
