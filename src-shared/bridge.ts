@@ -1,9 +1,10 @@
 /**
  * What the preload exposes as `window.keyshelf`, with no runtime dependency on zod, so the sandboxed
  * preload bundle stays a few hundred bytes: one named function per contract command (listed here and
- * checked against the contract at compile time), plus two narrow main -> renderer subscriptions.
+ * checked against the contract at compile time), plus narrow main -> renderer subscriptions.
  */
 import type { Command, VaultApi } from './contract'
+import type { ProgressEvent } from './model'
 
 /** Every contract command, as a plain list. `bridge.test.ts` checks it equals `COMMANDS`. */
 export const COMMAND_NAMES = [
@@ -35,6 +36,17 @@ export const COMMAND_NAMES = [
   'dueReport',
   'dueCounts',
   'auditLog',
+  'listConnections',
+  'connectProvider',
+  'syncProviders',
+  'rotateViaProvider',
+  'verifyCredential',
+  'exportPreview',
+  'exportCopy',
+  'exportSave',
+  'gitignoreLastExport',
+  'importPreview',
+  'importApply',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly Command[]
@@ -61,9 +73,22 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number]
 /** Main -> renderer channels. */
 export const MENU_CHANNEL = 'keyshelf:event:menu'
 export const LOCKED_CHANNEL = 'keyshelf:event:locked'
+export const PROGRESS_CHANNEL = 'keyshelf:event:progress'
 
 export function isMenuCommand(value: unknown): value is MenuCommand {
   return typeof value === 'string' && (MENU_COMMANDS as readonly string[]).includes(value)
+}
+
+/** Whether a value from main is a well-formed progress event (the preload forwards nothing else). */
+export function isProgressEvent(value: unknown): value is ProgressEvent {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    (v['task'] === 'sync' || v['task'] === 'import') &&
+    typeof v['label'] === 'string' &&
+    typeof v['done'] === 'number' &&
+    (v['total'] === null || typeof v['total'] === 'number')
+  )
 }
 
 /** Main -> renderer events: each subscription returns its unsubscribe function. */
@@ -72,7 +97,9 @@ export interface MainEvents {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void
   /** Main locked the vault (idle, suspend, screen lock, menu): the renderer must drop what it shows. */
   onLockedByMain(listener: () => void): () => void
+  /** Progress of long work in main (provider sync, import). */
+  onProgress(listener: (event: ProgressEvent) => void): () => void
 }
 
-/** `window.keyshelf`: the contract's commands plus the two event subscriptions. */
+/** `window.keyshelf`: the contract's commands plus the event subscriptions. */
 export type KeyshelfBridge = VaultApi & MainEvents
