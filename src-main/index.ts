@@ -1,0 +1,191 @@
+/**
+ * Keyshelf's composition root (Electron main). It builds the object graph and wires core to the OS;
+ * behaviour lives in src-main/core. Nothing a test loads imports this file.
+ */
+import { BrowserWindow, Menu, Notification, app, dialog, nativeTheme, powerMonitor } from 'electron'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { LOCKED_CHANNEL, MENU_CHANNEL, PROGRESS_CHANNEL, type MenuCommand } from '../src-shared/bridge'
+import type { Preferences, VaultStatus } from '../src-shared/model'
+import { DueNotifier } from './core/desktop/due-notifier'
+import { IdleLock, idlePollMs, type LockReason } from './core/desktop/idle-lock'
+import type { RendererSource } from './core/desktop/renderer-origin'
+import { isTrustedRendererUrl } from './core/desktop/renderer-origin'
+import { createStreamLogger } from './core/logger'
+import { createCore } from './core/core'
+import { registerIpc } from './ipc/register'
+import { buildAppMenu } from './menu'
+import { createElectronClipboard } from './platform/clipboard'
+import { createElectronSettings } from './platform/settings'
+import { createMainWindow } from './windows/main-window'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const HOUR_MS = 3_600_000
+
+// userData is ~/.config/Keyshelf (Linux), ~/Library/Application Support/Keyshelf, %APPDATA%\Keyshelf.
+app.setName('Keyshelf')
+app.setPath('userData', join(app.getPath('appData'), 'Keyshelf'))
+app.enableSandbox()
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  void main()
+}
+
+async function main(): Promise<void> {
+  const logger = createStreamLogger((line) => process.stderr.write(line))
+  const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
+  const source: RendererSource = devUrl
+    ? { kind: 'url', url: devUrl }
+    : { kind: 'file', indexPath: join(here, '../renderer/index.html') }
+
+  const settings = createElectronSettings()
+  const clipboard = createElectronClipboard(logger)
+  let win: BrowserWindow | null = null
+  const service = createCore({
+    vaultPath: join(app.getPath('userData'), 'vault.db'),
+    clipboard,
+    settings,
+    logger,
+    onProgress: (event) => {
+      if (win && !win.isDestroyed()) win.webContents.send(PROGRESS_CHANNEL, event)
+    },
+    dialogs: {
+      async chooseSavePath(defaultName) {
+        const options = {
+          title: 'Save environment file',
+          defaultPath: defaultName,
+          properties: ['showOverwriteConfirmation' as const],
+        }
+        const r =
+          win && !win.isDestroyed()
+            ? await dialog.showSaveDialog(win, options)
+            : await dialog.showSaveDialog(options)
+        return r.canceled || !r.filePath ? null : r.filePath
+      },
+    },
+  })
+
+  let unlocked = false
+  let idleTimer: ReturnType<typeof setInterval> | null = null
+  let pendingMenuCommand: MenuCommand | null = null
+
+  const applyTheme = (prefs: Preferences) => {
+    nativeTheme.themeSource = prefs.theme
+  }
+
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) {
+      openWindow()
+      return
+    }
+    if (win.isMinimized()) win.restore()
+    win.show()
+    win.focus()
+  }
+
+  const sendMenuCommand = (command: MenuCommand) => {
+    if (!win || win.isDestroyed() || win.webContents.isLoading()) {
+      pendingMenuCommand = command
+      showWindow()
+      return
+    }
+    win.webContents.send(MENU_CHANNEL, command)
+  }
+
+  const lockVault = async (reason: LockReason) => {
+    await service.lock()
+    await clipboard.clearIfOursNow()
+    unlocked = false
+    logger.info('locked', { reason })
+    if (win && !win.isDestroyed()) win.webContents.send(LOCKED_CHANNEL)
+  }
+
+  const idleLock = new IdleLock({
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
+    autoLockMinutes: () => settings.get().autoLockMinutes,
+    isUnlocked: () => unlocked,
+    lock: (reason) => void lockVault(reason),
+  })
+
+  const scheduleIdlePoll = () => {
+    if (idleTimer) clearInterval(idleTimer)
+    idleTimer = setInterval(() => idleLock.tick(), idlePollMs(settings.get().autoLockMinutes))
+  }
+
+  const notifier = new DueNotifier({
+    clock: Date.now,
+    counts: () => service.dueCounts(),
+    warnDays: () => settings.get().warnDays,
+    lastNotifiedAt: settings.lastDueNoticeAt,
+    show: (title, body) => {
+      if (!Notification.isSupported()) return
+      const n = new Notification({ title, body, icon: join(here, '../../resources/icon.png') })
+      n.on('click', () => sendMenuCommand('open-due'))
+      n.show()
+    },
+  })
+
+  registerIpc(service, {
+    isTrustedSender: (url) => isTrustedRendererUrl(url, source),
+    logger,
+    afterCommand: (command, value) => {
+      if (command === 'unlock' || command === 'create' || command === 'lock' || command === 'status') {
+        unlocked = (value as VaultStatus).state === 'unlocked'
+      }
+      if (command === 'setPreferences') {
+        applyTheme(value as Preferences)
+        scheduleIdlePoll()
+      }
+    },
+  })
+
+  function openWindow(): void {
+    win = createMainWindow({
+      preloadPath: join(here, '../preload/index.cjs'),
+      source,
+      iconPath: join(here, '../../resources/icon.png'),
+    })
+    win.webContents.on('did-finish-load', () => {
+      if (pendingMenuCommand && win) {
+        win.webContents.send(MENU_CHANNEL, pendingMenuCommand)
+        pendingMenuCommand = null
+      }
+    })
+    win.on('closed', () => {
+      win = null
+    })
+  }
+
+  app.on('second-instance', () => showWindow())
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+  })
+  app.on('window-all-closed', () => {
+    // The vault locks with its last window; on macOS the app stays in the Dock.
+    void lockVault('user')
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  let cleanedUp = false
+  app.on('will-quit', (event) => {
+    if (cleanedUp) return
+    event.preventDefault()
+    void Promise.allSettled([clipboard.clearIfOursNow(), service.close()]).finally(() => {
+      cleanedUp = true
+      app.quit()
+    })
+  })
+
+  await app.whenReady()
+  applyTheme(settings.get())
+  Menu.setApplicationMenu(buildAppMenu({ send: sendMenuCommand, lock: () => void lockVault('user') }))
+  powerMonitor.on('suspend', () => idleLock.lockNow('suspend'))
+  powerMonitor.on('lock-screen', () => idleLock.lockNow('lock-screen'))
+  scheduleIdlePoll()
+  openWindow()
+
+  setTimeout(() => void notifier.check(), 10_000)
+  setInterval(() => void notifier.check(), HOUR_MS)
+}
