@@ -1,0 +1,293 @@
+import { useEffect, useRef, type KeyboardEvent } from 'react'
+import type { CredentialView, Environment } from '../../../../src-shared/model'
+import { CopyTextButton } from '../../components/CopyTextButton'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icon'
+import { call } from '../../lib/api.client'
+import { plural } from '../../lib/format'
+import { useLoad } from '../../lib/use-load.hook'
+import { KeysTable, type KeyAction } from '../keys/KeysTable'
+import { useShell } from '../shell/shell.context'
+
+function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link' | 'plug' }) {
+  if (!url) {
+    return (
+      <span className="url-chip empty">
+        <Icon name={icon} size="sm" />
+        <span className="url-label">{label}</span>
+        <span>not set</span>
+      </span>
+    )
+  }
+  return (
+    <span className="url-chip">
+      <Icon name={icon} size="sm" />
+      <span className="url-label">{label}</span>
+      <code title={url}>{url}</code>
+      <CopyTextButton text={url} label={`Copy ${label} URL`} />
+    </span>
+  )
+}
+
+/** One app: description, app id, environments as tabs, each with its URLs and keys. */
+export function AppPage({
+  appId,
+  environmentId,
+  focusFieldId,
+  onEnvironment,
+}: {
+  appId: string
+  environmentId?: string | undefined
+  focusFieldId?: string | undefined
+  onEnvironment: (env: Environment | null) => void
+}) {
+  const { apps, version, navigate, openDialog, changed, prefs } = useShell()
+  const app = apps.find((a) => a.id === appId)
+  const envs = useLoad(() => call('listEnvironments', { appId }), `${appId}:${version}`)
+  const environments = envs.data ?? []
+  const env = environments.find((e) => e.id === environmentId) ?? environments[0] ?? null
+  const creds = useLoad<CredentialView[]>(
+    () => (env ? call('listCredentials', { environmentId: env.id }) : Promise.resolve([])),
+    `${env?.id ?? 'none'}:${version}`,
+  )
+  const credsReady = creds.data !== undefined && creds.loadedKey?.split(':')[0] === (env?.id ?? 'none')
+  const credentials = credsReady ? (creds.data ?? []) : null
+  const tabRefs = useRef(new Map<string, HTMLButtonElement>())
+
+  useEffect(() => {
+    onEnvironment(env)
+  }, [env, onEnvironment])
+
+  if (!app) return null
+
+  const selectEnv = (e: Environment, focus = false) => {
+    navigate({ view: 'app', appId, environmentId: e.id })
+    if (focus) tabRefs.current.get(e.id)?.focus()
+  }
+
+  const onTabKey = (ev: KeyboardEvent) => {
+    if (!env) return
+    const i = environments.findIndex((e) => e.id === env.id)
+    let next: Environment | undefined
+    if (ev.key === 'ArrowRight') next = environments[(i + 1) % environments.length]
+    else if (ev.key === 'ArrowLeft') next = environments[(i - 1 + environments.length) % environments.length]
+    else if (ev.key === 'Home') next = environments[0]
+    else if (ev.key === 'End') next = environments[environments.length - 1]
+    if (!next) return
+    ev.preventDefault()
+    selectEnv(next, true)
+  }
+
+  const onKeyAction = (action: KeyAction, c: CredentialView) => {
+    if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
+    else if (action === 'history') openDialog({ kind: 'history', credential: c })
+    else if (action === 'edit' && env) openDialog({ kind: 'credential', environment: env, credential: c })
+    else if (action === 'delete') {
+      openDialog({
+        kind: 'confirm',
+        title: `Delete “${c.name}”?`,
+        body: `This removes ${c.fields.map((f) => f.envVar).join(' and ')} and every earlier version from this vault. It does not revoke the key at ${c.provider === 'manual' ? 'the provider' : c.provider}.`,
+        confirmLabel: 'Delete key',
+        action: async () => {
+          await call('deleteCredential', { id: c.id })
+          changed()
+        },
+      })
+    }
+  }
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div className="page-header-main">
+          <h1 className="page-title">{app.name}</h1>
+          {app.description ? <p className="page-desc">{app.description}</p> : null}
+          <div className="page-meta">
+            {app.appId ? (
+              <span className="meta-item">
+                App ID <code title={app.appId}>{app.appId}</code>
+                <CopyTextButton text={app.appId} label="Copy app ID" />
+              </span>
+            ) : (
+              <span className="meta-item">No app ID</span>
+            )}
+            <span className="meta-item">
+              {plural(app.environmentCount, 'environment')} · {plural(app.credentialCount, 'key')}
+            </span>
+          </div>
+        </div>
+        <div className="header-actions">
+          <button type="button" className="btn btn-sm" onClick={() => openDialog({ kind: 'app', app })}>
+            <Icon name="pencil" size="sm" />
+            Edit app
+          </button>
+          <button
+            type="button"
+            className="icon-btn danger"
+            aria-label={`Delete app ${app.name}`}
+            title="Delete app"
+            onClick={() =>
+              openDialog({
+                kind: 'confirm',
+                title: `Delete “${app.name}”?`,
+                body: `This deletes the app with its ${plural(app.environmentCount, 'environment')} and ${plural(app.credentialCount, 'key')}, including their history. Keys stay valid at their providers.`,
+                confirmLabel: 'Delete app',
+                action: async () => {
+                  await call('deleteApp', { id: app.id })
+                  navigate({ view: 'home' })
+                  changed()
+                },
+              })
+            }
+          >
+            <Icon name="trash" size="sm" />
+          </button>
+        </div>
+      </header>
+
+      {envs.data && environments.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="env"
+            title="Add an environment"
+            actions={
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => openDialog({ kind: 'environment', appId })}
+              >
+                <Icon name="plus" size="sm" />
+                Add environment
+              </button>
+            }
+          >
+            Environments such as Development, Staging and Production hold their own API URL, WebSocket URL and
+            keys.
+          </EmptyState>
+        </div>
+      ) : null}
+
+      {environments.length > 0 && env ? (
+        <>
+          <div className="tabs">
+            <div role="tablist" aria-label="Environments" className="tablist" onKeyDown={onTabKey}>
+              {environments.map((e) => (
+                <button
+                  key={e.id}
+                  ref={(el) => {
+                    if (el) tabRefs.current.set(e.id, el)
+                    else tabRefs.current.delete(e.id)
+                  }}
+                  type="button"
+                  role="tab"
+                  id={`tab-${e.id}`}
+                  aria-selected={e.id === env.id}
+                  aria-controls={`panel-${e.id}`}
+                  tabIndex={e.id === env.id ? 0 : -1}
+                  className="tab"
+                  onClick={() => selectEnv(e)}
+                >
+                  {e.name}
+                </button>
+              ))}
+            </div>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm tab-add"
+              onClick={() => openDialog({ kind: 'environment', appId })}
+            >
+              <Icon name="plus" size="sm" />
+              Environment
+            </button>
+          </div>
+          <section role="tabpanel" id={`panel-${env.id}`} aria-labelledby={`tab-${env.id}`}>
+            <div className="env-bar">
+              <div className="env-urls">
+                <UrlChip label="API" url={env.apiUrl} icon="link" />
+                <UrlChip label="WebSocket" url={env.wsUrl} icon="plug" />
+                {env.region ? (
+                  <span className="url-chip">
+                    <span className="url-label">Region</span>
+                    <code>{env.region}</code>
+                  </span>
+                ) : null}
+              </div>
+              <div className="env-actions">
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Edit environment ${env.name}`}
+                  title="Edit environment"
+                  onClick={() => openDialog({ kind: 'environment', appId, environment: env })}
+                >
+                  <Icon name="pencil" size="sm" />
+                </button>
+                <button
+                  type="button"
+                  className="icon-btn danger"
+                  aria-label={`Delete environment ${env.name}`}
+                  title="Delete environment"
+                  onClick={() =>
+                    openDialog({
+                      kind: 'confirm',
+                      title: `Delete environment “${env.name}”?`,
+                      body: `This deletes ${env.name} and its ${plural(credentials?.length ?? 0, 'key')} from ${app.name}, with their history.`,
+                      confirmLabel: 'Delete environment',
+                      action: async () => {
+                        await call('deleteEnvironment', { id: env.id })
+                        navigate({ view: 'app', appId })
+                        changed()
+                      },
+                    })
+                  }
+                >
+                  <Icon name="trash" size="sm" />
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-primary btn-sm"
+                  onClick={() => openDialog({ kind: 'credential', environment: env })}
+                >
+                  <Icon name="plus" size="sm" />
+                  Add key
+                </button>
+              </div>
+            </div>
+            {credentials && credentials.length === 0 ? (
+              <div className="card">
+                <EmptyState
+                  icon="key"
+                  title={`No keys in ${env.name} yet`}
+                  actions={
+                    <button
+                      type="button"
+                      className="btn btn-primary"
+                      onClick={() => openDialog({ kind: 'credential', environment: env })}
+                    >
+                      <Icon name="plus" size="sm" />
+                      Add key
+                    </button>
+                  }
+                >
+                  Add an API key, or a pair such as a public key with its secret. Keyshelf reminds you when
+                  each is due for rotation.
+                </EmptyState>
+              </div>
+            ) : null}
+            {credentials && credentials.length > 0 ? (
+              <KeysTable
+                key={env.id}
+                credentials={credentials}
+                remaskSeconds={prefs.remaskSeconds}
+                clipboardSeconds={prefs.clipboardClearSeconds}
+                focusFieldId={focusFieldId}
+                onAction={onKeyAction}
+              />
+            ) : null}
+            {creds.error ? <p className="field-error">{creds.error}</p> : null}
+          </section>
+        </>
+      ) : null}
+    </div>
+  )
+}

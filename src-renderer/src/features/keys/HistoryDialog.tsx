@@ -1,0 +1,151 @@
+import { useState } from 'react'
+import type { CredentialView, VersionFieldView, VersionView } from '../../../../src-shared/model'
+import { Dialog } from '../../components/Dialog'
+import { EmptyState } from '../../components/EmptyState'
+import { Icon } from '../../components/Icon'
+import { useToast } from '../../components/Toasts'
+import { call, messageOf } from '../../lib/api.client'
+import { formatDateTime, maskedText } from '../../lib/format'
+import { useLoad } from '../../lib/use-load.hook'
+import { useShell } from '../shell/shell.context'
+import type { RevealStore } from './reveal-store'
+import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
+
+function reasonText(v: VersionView): string {
+  if (v.reason === 'manual') return 'Rotated by hand'
+  if (v.reason === 'edit') return 'Edited'
+  if (v.reason === 'import') return 'Imported'
+  return `Rotated via ${v.reason.slice('rotate:'.length)}`
+}
+
+function VersionField({
+  store,
+  version,
+  field,
+  onToggle,
+}: {
+  store: RevealStore
+  version: VersionView
+  field: VersionFieldView
+  onToggle: () => void
+}) {
+  const id = `${version.id}:${field.fieldId}`
+  const { value, expiresAt } = useRevealed(store, id)
+  const left = useSecondsLeft(expiresAt)
+  const shown = value !== undefined
+  return (
+    <div className="version-field">
+      <div className="envvar">
+        <code title={field.envVar}>{field.envVar}</code>
+      </div>
+      <div className="value-cell">
+        {field.kind === 'public' ? (
+          <span className="value public">{field.masked.clear}</span>
+        ) : shown ? (
+          <>
+            <span className="value revealed" data-testid="revealed-version-value">
+              {value}
+            </span>
+            <span className="remask" aria-hidden="true">
+              {left}s
+            </span>
+          </>
+        ) : (
+          <span className="value">
+            <span className="masked" aria-hidden="true">
+              {maskedText(field.masked.last4)}
+            </span>
+            <span className="sr-only">Hidden</span>
+          </span>
+        )}
+        {field.kind === 'secret' ? (
+          <button
+            type="button"
+            className="icon-btn"
+            aria-pressed={shown}
+            aria-label={`${shown ? 'Hide' : 'Show'} ${field.envVar} from ${formatDateTime(version.createdAt)}`}
+            title={shown ? 'Hide' : 'Show'}
+            onClick={onToggle}
+          >
+            <Icon name={shown ? 'eye-off' : 'eye'} size="sm" />
+          </button>
+        ) : null}
+      </div>
+    </div>
+  )
+}
+
+/** Earlier versions, newest first, each value masked with its own Show (re-masks like the table). */
+export function HistoryDialog({ credential, onClose }: { credential: CredentialView; onClose: () => void }) {
+  const { prefs } = useShell()
+  const toast = useToast()
+  const store = useRevealStore()
+  const toggle = useRevealToggle(store, prefs.remaskSeconds)
+  const [openedAt] = useState(() => Date.now())
+  const versions = useLoad(() => call('history', { credentialId: credential.id }), credential.id)
+
+  return (
+    <Dialog
+      wide
+      title={`History of ${credential.name}`}
+      description="Values this key had before each rotation or edit. Overlapping values stay valid until the date shown."
+      onClose={onClose}
+    >
+      <div className="dialog-body">
+        {versions.loading && !versions.data ? (
+          <span className="spinner" aria-label="Loading history" />
+        ) : null}
+        {versions.error ? <p className="field-error">{versions.error}</p> : null}
+        {versions.data && versions.data.length === 0 ? (
+          <EmptyState icon="history" title="No earlier versions">
+            When you rotate this key or change a value, the previous value is kept here.
+          </EmptyState>
+        ) : null}
+        {versions.data && versions.data.length > 0 ? (
+          <ol className="versions" aria-label="Versions, newest first">
+            {versions.data.map((v) => (
+              <li key={v.id} className="version">
+                <div className="version-head">
+                  <span>
+                    <span className="when">{formatDateTime(v.createdAt)}</span>
+                    <span className="muted"> · {reasonText(v)}</span>
+                  </span>
+                  {v.validUntil !== null ? (
+                    <span className={`badge ${v.validUntil > openedAt ? 'badge-warn' : ''}`}>
+                      {v.validUntil > openedAt ? 'valid until' : 'overlap ended'}{' '}
+                      {formatDateTime(v.validUntil)}
+                    </span>
+                  ) : (
+                    <span className="badge no-dot">replaced</span>
+                  )}
+                </div>
+                <div className="version-fields">
+                  {v.fields.map((f) => (
+                    <VersionField
+                      key={f.fieldId}
+                      store={store}
+                      version={v}
+                      field={f}
+                      onToggle={() =>
+                        void toggle(
+                          `${v.id}:${f.fieldId}`,
+                          async () =>
+                            (await call('revealVersion', { versionId: v.id, fieldId: f.fieldId })).value,
+                        ).catch((err: unknown) => toast(messageOf(err), 'error'))
+                      }
+                    />
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ol>
+        ) : null}
+      </div>
+      <div className="dialog-footer">
+        <button type="button" className="btn" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  )
+}

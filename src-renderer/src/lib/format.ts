@@ -1,0 +1,103 @@
+import type { RotationInfo } from '../../../src-shared/model'
+
+const DAY_MS = 86_400_000
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
+export const formatDate = (ms: number): string => dateFmt.format(new Date(ms))
+export const formatDateTime = (ms: number): string => dateTimeFmt.format(new Date(ms))
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** "today", "yesterday", "12 days ago", "3 months ago". */
+export function relativeDays(ms: number, now = Date.now()): string {
+  const days = Math.floor((now - ms) / DAY_MS)
+  if (days <= 0) return 'today'
+  if (days === 1) return 'yesterday'
+  if (days < 45) return `${days} days ago`
+  const months = Math.round(days / 30)
+  if (months < 18) return `${months} months ago`
+  return `${Math.round(days / 365)} years ago`
+}
+
+export type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral'
+
+/** The status badge text and tone for a credential's rotation info. */
+export function statusLabel(
+  rotation: RotationInfo,
+  expiresAt: number | null,
+): { text: string; tone: BadgeTone; title: string } {
+  const days = rotation.daysLeft ?? 0
+  switch (rotation.status) {
+    case 'revoked':
+      return { text: 'revoked', tone: 'neutral', title: 'Revoked: kept for the record, not exported' }
+    case 'expired':
+      return expiresAt !== null
+        ? {
+            text: `expired ${formatDate(expiresAt)}`,
+            tone: 'danger',
+            title: `Expired on ${formatDateTime(expiresAt)}`,
+          }
+        : { text: 'expired', tone: 'danger', title: 'Marked as expired' }
+    case 'overdue': {
+      const n = Math.max(1, -days)
+      return {
+        text: `overdue ${plural(n, 'day')}`,
+        tone: 'danger',
+        title: rotation.rotationDueAt
+          ? `Rotation was due on ${formatDate(rotation.rotationDueAt)}`
+          : 'Overdue',
+      }
+    }
+    case 'due-soon': {
+      const byExpiry = expiresAt !== null && rotation.governingAt === expiresAt
+      if (byExpiry)
+        return {
+          text: `expires ${formatDate(expiresAt)}`,
+          tone: 'warn',
+          title: `Expires on ${formatDateTime(expiresAt)}`,
+        }
+      return {
+        text: days <= 0 ? 'due today' : `due in ${plural(days, 'day')}`,
+        tone: 'warn',
+        title: rotation.governingAt ? `Rotation due on ${formatDate(rotation.governingAt)}` : 'Due soon',
+      }
+    }
+    default:
+      return {
+        text: 'OK',
+        tone: 'ok',
+        title: rotation.governingAt
+          ? `Next rotation due on ${formatDate(rotation.governingAt)}`
+          : 'No rotation scheduled',
+      }
+  }
+}
+
+/** Masked display for a secret: dots plus the last 4 characters when the value is long enough. */
+export function maskedText(last4: string | null): string {
+  return last4 ? `••••••••${last4}` : '••••••••••••'
+}
+
+/** "2025-03-04" for <input type="date"> from epoch ms (local date). */
+export function toDateInput(ms: number | null): string {
+  if (ms === null) return ''
+  const d = new Date(ms)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/** Epoch ms at local midnight for an <input type="date"> value; null when empty or invalid. */
+export function fromDateInput(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (!m) return null
+  const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime()
+  return Number.isFinite(t) ? t : null
+}
