@@ -1,0 +1,341 @@
+/**
+ * The e2e harness: the BUILT renderer (out/renderer, from `npm run build`) in real Chromium, served over
+ * loopback HTTP, wired to a real KeyshelfCore on a temp vault. window.keyshelf is injected with the same
+ * shape as the preload, and every call goes through the core `dispatch` that ipc/register.ts uses, so zod
+ * validation and error wrapping are exercised exactly as in the app.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { COMMAND_NAMES, type MenuCommand } from '../../src-shared/bridge'
+import type { ParsedInput } from '../../src-shared/contract'
+import type { Preferences } from '../../src-shared/model'
+import { createCore, type KeyshelfCore } from '../../src-main/core/core'
+import { dispatch } from '../../src-main/core/ipc-dispatch'
+import { MemoryClipboard, MemorySettings } from '../../src-main/core/platform-ports'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const ROOT = resolve(here, '../..')
+export const RENDERER_DIR = process.env['KEYSHELF_RENDERER_DIR'] ?? join(ROOT, 'out/renderer')
+export const SCREENSHOT_DIR = join(ROOT, 'docs/screenshots')
+export const CHROMIUM_PATH = process.env['KEYSHELF_CHROMIUM'] ?? '/usr/bin/chromium'
+
+/** The cheapest KDF the vault accepts (OWASP floor); lowered only here, never by default. */
+export const TEST_KDF = { memoryKiB: 19 * 1024, iterations: 2 }
+export const PASSWORD = 'correct horse battery staple'
+export const DAY_MS = 86_400_000
+
+/** Why the e2e suite cannot run here, or null when it can. */
+export function e2eUnavailable(): string | null {
+  if (!existsSync(join(RENDERER_DIR, 'index.html')))
+    return `no built renderer at ${RENDERER_DIR}: run npm run build`
+  if (!existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium`
+  return null
+}
+
+// ------------------------------------------------------------------ static server
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+}
+
+/** Serves `dir` on 127.0.0.1 with a random port. Only files under `dir`; no directory listings. */
+export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = resolve(dir)
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const file = normalize(join(root, path === '/' ? 'index.html' : path))
+    if (!file.startsWith(root + sep) || !existsSync(file)) {
+      res.writeHead(404).end()
+      return
+    }
+    readFile(file).then(
+      (body) =>
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(500).end(),
+    )
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  const addr = server.address()
+  if (!addr || typeof addr === 'string') throw new Error('no address')
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  }
+}
+
+// ------------------------------------------------------------------ browser
+
+/** One Chromium per test file (2 cores here): launch ~0.3 s. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--font-render-hinting=none',
+    ],
+  })
+}
+
+// ------------------------------------------------------------------ vault
+
+/** A clock tests can move: real time plus an offset, so timers and dates stay consistent. */
+export class TestClock {
+  offset = 0
+  readonly now = (): number => Date.now() + this.offset
+  advance(ms: number): void {
+    this.offset += ms
+  }
+}
+
+export interface Vault {
+  core: KeyshelfCore
+  clipboard: MemoryClipboard
+  settings: MemorySettings
+  clock: TestClock
+  path: string
+  cleanup: () => Promise<void>
+}
+
+/**
+ * A real core on a temp vault file. `state`: 'none' (first run), 'locked' or 'unlocked' (created with the
+ * cheap test KDF and PASSWORD). Short clipboard and re-mask times by default so tests can watch them expire.
+ */
+export async function createVault(
+  opts: { state?: 'none' | 'locked' | 'unlocked'; prefs?: Partial<Preferences> } = {},
+): Promise<Vault> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyshelf-e2e-'))
+  const path = join(dir, 'vault.db')
+  const clock = new TestClock()
+  const clipboard = new MemoryClipboard(clock.now)
+  const settings = new MemorySettings({ clipboardClearSeconds: 5, remaskSeconds: 3, ...opts.prefs })
+  const core = createCore({ vaultPath: path, clock: clock.now, clipboard, settings })
+  const state = opts.state ?? 'unlocked'
+  if (state !== 'none') await core.create({ password: PASSWORD, kdf: TEST_KDF })
+  if (state === 'locked') await core.lock()
+  return {
+    core,
+    clipboard,
+    settings,
+    clock,
+    path,
+    cleanup: async () => {
+      await core.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Defaults for a credential; override what matters. */
+export function credential(
+  environmentId: string,
+  over: Partial<ParsedInput<'createCredential'>> = {},
+): ParsedInput<'createCredential'> {
+  return {
+    environmentId,
+    name: 'API key',
+    provider: 'manual',
+    providerCredentialId: '',
+    status: 'active',
+    role: '',
+    allowedHosts: [],
+    owner: '',
+    tags: [],
+    notes: '',
+    expiresAt: null,
+    rotationIntervalDays: 90,
+    lastRotatedAt: null,
+    fields: [{ label: '', envVar: 'API_KEY', kind: 'secret', value: 'sk_test_0123456789abcdef' }],
+    ...over,
+  }
+}
+
+export async function addApp(
+  core: KeyshelfCore,
+  name: string,
+  extra: Partial<ParsedInput<'createApp'>> = {},
+) {
+  return core.createApp({ name, description: '', appId: '', tags: [], notes: '', ...extra })
+}
+
+export async function addEnv(
+  core: KeyshelfCore,
+  appId: string,
+  name: string,
+  extra: Partial<ParsedInput<'createEnvironment'>> = {},
+) {
+  return core.createEnvironment({ appId, name, apiUrl: '', wsUrl: '', region: '', notes: '', ...extra })
+}
+
+// ------------------------------------------------------------------ page
+
+export interface AppPage {
+  context: BrowserContext
+  page: Page
+  /** Console errors and page errors (CSP violations show up here). */
+  errors: string[]
+  /** Every command the page called, in order (names only). */
+  calls: string[]
+  /** Simulates main's menu / notification click (the preload's onMenuCommand). */
+  menu: (command: MenuCommand) => Promise<void>
+  /** Simulates main locking on idle / suspend (the preload's onLockedByMain). */
+  lockedByMain: () => Promise<void>
+  close: () => Promise<void>
+}
+
+/**
+ * Opens the built renderer with window.keyshelf routed through `dispatch` into `vault.core`.
+ * One context per vault; pages are cheap, the browser is shared.
+ */
+export async function openApp(
+  browser: Browser,
+  baseUrl: string,
+  vault: Vault,
+  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<AppPage> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    colorScheme: opts.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+  })
+  const calls: string[] = []
+  const errors: string[] = []
+  await context.exposeBinding('__keyshelfInvoke', async (_source, command: unknown, input: unknown) => {
+    calls.push(String(command))
+    // Exactly what ipc/register.ts does after its sender check.
+    return dispatch(vault.core, String(command), input)
+  })
+  await context.addInitScript(
+    ({ commands }) => {
+      type Listener = (arg?: unknown) => void
+      const w = globalThis as unknown as Record<string, unknown>
+      const invoke = w['__keyshelfInvoke'] as (command: string, input: unknown) => Promise<unknown>
+      const menuListeners = new Set<Listener>()
+      const lockedListeners = new Set<Listener>()
+      const api: Record<string, unknown> = {}
+      for (const c of commands) api[c] = (input?: unknown) => invoke(c, input ?? {})
+      api['onMenuCommand'] = (l: Listener) => {
+        menuListeners.add(l)
+        return () => menuListeners.delete(l)
+      }
+      api['onLockedByMain'] = (l: Listener) => {
+        lockedListeners.add(l)
+        return () => lockedListeners.delete(l)
+      }
+      api['onProgress'] = () => () => {}
+      w['keyshelf'] = Object.freeze(api)
+      w['__keyshelfTest'] = {
+        menu: (c: string) => menuListeners.forEach((l) => l(c)),
+        locked: () => lockedListeners.forEach((l) => l()),
+      }
+    },
+    { commands: [...COMMAND_NAMES] },
+  )
+  const page = await context.newPage()
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(`${baseUrl}/index.html`)
+  return {
+    context,
+    page,
+    errors,
+    calls,
+    menu: (command) =>
+      page.evaluate(
+        (c) =>
+          (globalThis as unknown as { __keyshelfTest: { menu(c: string): void } }).__keyshelfTest.menu(c),
+        command,
+      ),
+    lockedByMain: () =>
+      page.evaluate(() =>
+        (globalThis as unknown as { __keyshelfTest: { locked(): void } }).__keyshelfTest.locked(),
+      ),
+    close: () => context.close(),
+  }
+}
+
+// ------------------------------------------------------------------ axe, screenshots
+
+const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: string[]
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A/AA + best practices) in the page. Injected with page.evaluate, which CDP runs
+ * outside the page's CSP, so the app's strict CSP stays on.
+ */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE)
+  return page.evaluate(async () => {
+    const g = globalThis as unknown as {
+      axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> }
+      document: unknown
+    }
+    const r = await g.axe.run(g.document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+      resultTypes: ['violations'],
+    })
+    type Node = { target: unknown[]; failureSummary?: string; html: string }
+    return (r.violations as { id: string; impact: string | null; help: string; nodes: Node[] }[]).map(
+      (v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map(
+          (n) =>
+            `${JSON.stringify(n.target)} ${n.html.slice(0, 160)} :: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`,
+        ),
+      }),
+    )
+  })
+}
+
+/** Human-readable axe result for assertion messages. */
+export const describeViolations = (v: AxeViolation[]): string =>
+  v.map((x) => `${x.id} (${x.impact}): ${x.help}\n    ${x.nodes.slice(0, 5).join('\n    ')}`).join('\n')
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  const file = join(SCREENSHOT_DIR, `${name}.png`)
+  // Let transitions and the countdowns settle on a whole second.
+  await page.waitForTimeout(150)
+  await writeFile(file, await page.screenshot({ animations: 'disabled', caret: 'hide' }))
+  return file
+}
+
+/** The whole document as HTML: what "in the DOM" means for the secret checks. */
+export const outerHTML = (page: Page): Promise<string> =>
+  inPage<string>(page, 'document.documentElement.outerHTML')
+
+/** Evaluates a DOM expression in the page (the node tsconfig has no DOM types, so it is a string). */
+export const inPage = <T>(page: Page, expression: string): Promise<T> =>
+  page.evaluate(expression) as Promise<T>
