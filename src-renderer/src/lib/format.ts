@@ -18,10 +18,11 @@ export const plural = (n: number, one: string, many = `${one}s`): string => `${n
 
 /** "today", "yesterday", "12 days ago", "3 months ago". */
 export function relativeDays(ms: number, now = Date.now()): string {
-  const days = Math.floor((now - ms) / DAY_MS)
+  const days = Math.round((now - ms) / DAY_MS)
   if (days <= 0) return 'today'
   if (days === 1) return 'yesterday'
-  if (days < 45) return `${days} days ago`
+  // Days are what rotation is counted in, so keep them up to a few months.
+  if (days < 120) return `${days} days ago`
   const months = Math.round(days / 30)
   if (months < 18) return `${months} months ago`
   return `${Math.round(days / 365)} years ago`

@@ -206,7 +206,7 @@ export function AppPage({
                 <UrlChip label="API" url={env.apiUrl} icon="link" />
                 <UrlChip label="WebSocket" url={env.wsUrl} icon="plug" />
                 {env.region ? (
-                  <span className="url-chip">
+                  <span className="url-chip plain">
                     <span className="url-label">Region</span>
                     <code>{env.region}</code>
                   </span>

@@ -83,7 +83,7 @@ export function DueView() {
                 <th scope="col">Key</th>
                 <th scope="col">Where</th>
                 <th scope="col">Status</th>
-                <th scope="col">Date</th>
+                <th scope="col">Due or expiry</th>
                 <th scope="col">Rotated</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>

@@ -30,9 +30,8 @@ function VersionField({
   onToggle: () => void
 }) {
   const id = `${version.id}:${field.fieldId}`
-  const { value, expiresAt } = useRevealed(store, id)
+  const { shown, expiresAt } = useRevealed(store, id)
   const left = useSecondsLeft(expiresAt)
-  const shown = value !== undefined
   return (
     <div className="version-field">
       <div className="envvar">
@@ -43,15 +42,15 @@ function VersionField({
           <span className="value public">{field.masked.clear}</span>
         ) : shown ? (
           <>
-            <span className="value revealed" data-testid="revealed-version-value">
-              {value}
+            <span key="revealed" className="value revealed" data-testid="revealed-version-value">
+              {store.value(id)}
             </span>
             <span className="remask" aria-hidden="true">
               {left}s
             </span>
           </>
         ) : (
-          <span className="value">
+          <span key="masked" className="value">
             <span className="masked" aria-hidden="true">
               {maskedText(field.masked.last4)}
             </span>

@@ -19,9 +19,21 @@ interface Row {
   last: boolean
 }
 
-function SecretValue({ store, field }: { store: RevealStore; field: FieldView }) {
-  const { value, expiresAt } = useRevealed(store, field.id)
+/** "14s" until a shown value hides again. */
+function RemaskIn({ store, field }: { store: RevealStore; field: FieldView }) {
+  const { expiresAt } = useRevealed(store, field.id)
   const left = useSecondsLeft(expiresAt)
+  if (expiresAt === undefined) return null
+  return (
+    <span className="remask" aria-hidden="true" title="Hides again automatically">
+      {left}s
+    </span>
+  )
+}
+
+function SecretValue({ store, field }: { store: RevealStore; field: FieldView }) {
+  const { shown } = useRevealed(store, field.id)
+  const value = shown ? store.value(field.id) : undefined
   if (field.kind === 'public') {
     return (
       <span className="value public" title={field.masked.clear ?? ''}>
@@ -31,18 +43,13 @@ function SecretValue({ store, field }: { store: RevealStore; field: FieldView })
   }
   if (value !== undefined) {
     return (
-      <>
-        <span className="value revealed" data-testid="revealed-value">
-          {value}
-        </span>
-        <span className="remask" aria-hidden="true" title="Hides again automatically">
-          {left}s
-        </span>
-      </>
+      <span key="revealed" className="value revealed" data-testid="revealed-value">
+        {value}
+      </span>
     )
   }
   return (
-    <span className="value">
+    <span key="masked" className="value">
       <span className="masked" aria-hidden="true">
         {maskedText(field.masked.last4)}
       </span>
@@ -62,8 +69,7 @@ function ShowButton({
   field: FieldView
   onToggle: () => void
 }) {
-  const { value } = useRevealed(store, field.id)
-  const shown = value !== undefined
+  const { shown } = useRevealed(store, field.id)
   return (
     <button
       type="button"
@@ -207,12 +213,12 @@ export function KeysTable({
     <div className="card">
       <table className="table" role="grid" aria-label="Keys" aria-rowcount={rows.length + 1}>
         <colgroup>
-          <col style={{ width: '21%' }} />
-          <col style={{ width: '22%' }} />
+          <col style={{ width: '19%' }} />
+          <col style={{ width: '19%' }} />
           <col />
-          <col style={{ width: '132px' }} />
-          <col style={{ width: '104px' }} />
-          <col style={{ width: '128px' }} />
+          <col style={{ width: '122px' }} />
+          <col style={{ width: '94px' }} />
+          <col style={{ width: '122px' }} />
         </colgroup>
         <thead>
           <tr>
@@ -227,7 +233,7 @@ export function KeysTable({
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
-          {rows.map(({ credential: c, field: f, first }) => {
+          {rows.map(({ credential: c, field: f, first, last }) => {
             const isSelected = f.id === selectedId
             const multi = c.fields.length > 1
             return (
@@ -237,7 +243,7 @@ export function KeysTable({
                   if (el) rowRefs.current.set(f.id, el)
                   else rowRefs.current.delete(f.id)
                 }}
-                className={multi ? (first ? 'group-start' : 'group-cont') : ''}
+                className={multi && !last ? 'group-mid' : ''}
                 aria-selected={isSelected}
                 tabIndex={isSelected ? 0 : -1}
                 onClick={() => setSelected(f.id)}
@@ -251,36 +257,39 @@ export function KeysTable({
                 <td>
                   <div className="cell-key">
                     {first ? (
-                      <>
-                        <span className="name" title={c.name}>
-                          {c.name}
-                        </span>
-                        {multi || f.label ? <span className="sub">{f.label || f.envVar}</span> : null}
-                      </>
-                    ) : (
-                      <span className="cont">{f.label || f.envVar}</span>
-                    )}
+                      <span className="name" title={c.name}>
+                        {c.name}
+                      </span>
+                    ) : null}
+                    <span className={first ? 'sub' : 'sub cont'}>
+                      {f.label ? <span className="label-text">{f.label}</span> : null}
+                      <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
+                        {f.kind === 'secret' ? 'Secret' : 'Public'}
+                      </span>
+                    </span>
                   </div>
                 </td>
                 <td>
                   <div className="envvar">
                     <code title={f.envVar}>{f.envVar}</code>
-                    <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
-                      {f.kind === 'secret' ? 'Secret' : 'Public'}
-                    </span>
                   </div>
                 </td>
                 <td>
                   <div className="value-cell">
                     <SecretValue store={store} field={f} />
-                    {f.kind === 'secret' ? (
-                      <ShowButton store={store} field={f} onToggle={() => void reveal(f)} />
-                    ) : null}
-                    <CopyButton
-                      field={f}
-                      until={copied?.id === f.id ? copied.until : undefined}
-                      onCopy={() => void copy(f.id, f.envVar)}
-                    />
+                    <div className="value-actions">
+                      {f.kind === 'secret' ? (
+                        <>
+                          <RemaskIn store={store} field={f} />
+                          <ShowButton store={store} field={f} onToggle={() => void reveal(f)} />
+                        </>
+                      ) : null}
+                      <CopyButton
+                        field={f}
+                        until={copied?.id === f.id ? copied.until : undefined}
+                        onCopy={() => void copy(f.id, f.envVar)}
+                      />
+                    </div>
                   </div>
                 </td>
                 <td>{first ? <StatusBadge rotation={c.rotation} expiresAt={c.expiresAt} /> : null}</td>

@@ -19,7 +19,7 @@ export function useSecretCopy(clearSeconds: number) {
       try {
         await call('copy', { fieldId })
         setCopied({ id: fieldId, until: Date.now() + clearSeconds * 1000 })
-        toast(`Copied ${what}. The clipboard clears in ${clearSeconds} s.`)
+        toast(`Copied ${what} · clipboard clears in ${clearSeconds} s`)
       } catch (err) {
         toast(messageOf(err), 'error')
       }

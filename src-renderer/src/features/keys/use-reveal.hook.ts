@@ -8,14 +8,17 @@ export function useRevealStore(): RevealStore {
   return store
 }
 
-/** The revealed value for `id` (undefined while masked) and when it re-masks. */
+/**
+ * Whether `id` is shown and when it re-masks. Deliberately not the value: hook state lingers in React's
+ * alternate fibers, so the value is read from the store only where it is rendered (`store.value(id)`), inside
+ * a keyed element that is deleted, not updated, on re-mask.
+ */
 export function useRevealed(
   store: RevealStore,
   id: string,
-): { value: string | undefined; expiresAt: number | undefined } {
-  const value = useSyncExternalStore(store.subscribe, () => store.value(id))
+): { shown: boolean; expiresAt: number | undefined } {
   const expiresAt = useSyncExternalStore(store.subscribe, () => store.expiresAt(id))
-  return { value, expiresAt }
+  return { shown: expiresAt !== undefined, expiresAt }
 }
 
 /** Seconds left until `until` (ticking once a second); 0 when past or undefined. */

@@ -7,6 +7,7 @@ import { plural } from '../../lib/format'
 import { filterIndex, type SearchEntry } from '../../lib/search-index'
 
 const ROW_HEIGHT = 40
+const MAX_LIST_HEIGHT = 420
 
 /**
  * Ctrl/Cmd+K: searches apps, environments, key names and env vars. The index (names only, never values) is
@@ -29,6 +30,12 @@ export function CommandPalette({
   const listRef = useRef<HTMLDivElement>(null)
   const inputRef = useRef<HTMLInputElement>(null)
   const returnTo = useRef<Element | null>(document.activeElement)
+  // After a pick, the destination takes focus (the picked row); otherwise focus goes back where it was.
+  const picked = useRef(false)
+  const pick = (entry: SearchEntry) => {
+    picked.current = true
+    onPick(entry)
+  }
 
   useEffect(() => {
     let live = true
@@ -69,7 +76,7 @@ export function CommandPalette({
     else if (e.key === 'PageUp') go(activeIndex - 8)
     else if (e.key === 'Enter') {
       const hit = results[activeIndex]
-      if (hit) onPick(hit)
+      if (hit) pick(hit)
     } else return
     e.preventDefault()
   }
@@ -89,7 +96,7 @@ export function CommandPalette({
           onCloseAutoFocus={(e) => {
             e.preventDefault()
             const el = returnTo.current
-            if (el instanceof HTMLElement && el.isConnected) el.focus()
+            if (!picked.current && el instanceof HTMLElement && el.isConnected) el.focus()
           }}
         >
           <RD.Title className="sr-only">Search</RD.Title>
@@ -120,7 +127,13 @@ export function CommandPalette({
               Esc
             </span>
           </div>
-          <div className="palette-list" ref={listRef}>
+          <div
+            className="palette-list"
+            ref={listRef}
+            style={{
+              height: results.length > 0 ? Math.min(virtualizer.getTotalSize(), MAX_LIST_HEIGHT) : undefined,
+            }}
+          >
             {error ? <p className="palette-empty">{error}</p> : null}
             {!index && !error ? (
               <p className="palette-empty">
@@ -154,7 +167,7 @@ export function CommandPalette({
                     className="palette-item"
                     style={{ transform: `translateY(${item.start}px)` }}
                     onMouseMove={() => !selected && setActive(item.index)}
-                    onClick={() => onPick(r)}
+                    onClick={() => pick(r)}
                     data-testid="palette-option"
                   >
                     <span className="kind-icon" aria-hidden="true">
