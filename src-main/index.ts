@@ -22,9 +22,11 @@ import { createMainWindow } from './windows/main-window'
 const here = dirname(fileURLToPath(import.meta.url))
 const HOUR_MS = 3_600_000
 
-// userData is ~/.config/Keyshelf (Linux), ~/Library/Application Support/Keyshelf, %APPDATA%\Keyshelf.
+// userData is ~/.config/Keyshelf (Linux), ~/Library/Application Support/Keyshelf, %APPDATA%\Keyshelf,
+// unless Chromium's standard --user-data-dir switch names another folder (the Electron smoke test uses it).
 app.setName('Keyshelf')
-app.setPath('userData', join(app.getPath('appData'), 'Keyshelf'))
+const userDataSwitch = app.commandLine.getSwitchValue('user-data-dir')
+app.setPath('userData', userDataSwitch || join(app.getPath('appData'), 'Keyshelf'))
 app.enableSandbox()
 
 if (!app.requestSingleInstanceLock()) {
