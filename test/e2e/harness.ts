@@ -221,14 +221,17 @@ export async function openApp(
   const errors: string[] = []
   await context.exposeBinding('__keyshelfInvoke', async (_source, command: unknown, input: unknown) => {
     calls.push(String(command))
-    // Exactly what ipc/register.ts does after its sender check.
-    return dispatch(vault.core, String(command), input)
+    // Exactly what ipc/register.ts does after its sender check. The result crosses as one JSON string, like
+    // Electron's structured clone; Playwright's per-value serialisation takes seconds for 10,000 keys.
+    return JSON.stringify(await dispatch(vault.core, String(command), input))
   })
   await context.addInitScript(
     ({ commands }) => {
       type Listener = (arg?: unknown) => void
       const w = globalThis as unknown as Record<string, unknown>
-      const invoke = w['__keyshelfInvoke'] as (command: string, input: unknown) => Promise<unknown>
+      const binding = w['__keyshelfInvoke'] as (command: string, input: unknown) => Promise<string>
+      const invoke = async (command: string, input: unknown): Promise<unknown> =>
+        JSON.parse(await binding(command, JSON.parse(JSON.stringify(input ?? {})))) as unknown
       const menuListeners = new Set<Listener>()
       const lockedListeners = new Set<Listener>()
       const api: Record<string, unknown> = {}
@@ -335,6 +338,54 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** The whole document as HTML: what "in the DOM" means for the secret checks. */
 export const outerHTML = (page: Page): Promise<string> =>
   inPage<string>(page, 'document.documentElement.outerHTML')
+
+/**
+ * Whether any React fiber (current or alternate) still holds `needle` in its props or hook state: what
+ * "not in renderer state" means for a re-masked secret. Walks the tree from #root.
+ */
+export function reactStateContains(page: Page, needle: string): Promise<boolean> {
+  return page.evaluate((n) => {
+    const g = globalThis as unknown as {
+      document: { getElementById(id: string): Record<string, unknown> | null }
+    }
+    const root = g.document.getElementById('root')
+    if (!root) return false
+    const key = Object.keys(root).find((k) => k.startsWith('__reactContainer$'))
+    if (!key) return false
+    const seen = new Set<unknown>()
+    const holds = (v: unknown, depth: number): boolean => {
+      if (typeof v === 'string') return v.includes(n)
+      if (v === null || typeof v !== 'object' || depth > 6 || seen.has(v)) return false
+      seen.add(v)
+      if ('nodeType' in (v as object)) return false // DOM nodes are checked through outerHTML
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (k === '_owner' || k === 'return' || k === 'child' || k === 'sibling' || k === 'alternate')
+          continue
+        if (holds(x, depth + 1)) return true
+      }
+      return false
+    }
+    type Fiber = {
+      child: Fiber | null
+      sibling: Fiber | null
+      alternate: Fiber | null
+      memoizedProps: unknown
+      memoizedState: unknown
+    }
+    const stack: Fiber[] = [root[key] as Fiber]
+    const visited = new Set<Fiber>()
+    while (stack.length > 0) {
+      const f = stack.pop()
+      if (!f || visited.has(f)) continue
+      visited.add(f)
+      if (holds(f.memoizedProps, 0) || holds(f.memoizedState, 0)) return true
+      if (f.child) stack.push(f.child)
+      if (f.sibling) stack.push(f.sibling)
+      if (f.alternate) stack.push(f.alternate)
+    }
+    return false
+  }, needle)
+}
 
 /** Evaluates a DOM expression in the page (the node tsconfig has no DOM types, so it is a string). */
 export const inPage = <T>(page: Page, expression: string): Promise<T> =>

@@ -34,6 +34,8 @@ export interface ShowcaseIds {
 export async function seedShowcase(vault: Vault): Promise<ShowcaseIds> {
   const { core } = vault
   const now = vault.clock.now()
+  // An hour of slack keeps whole-day counts stable while the test runs: 80 d + 1 h ago is "due in 10 days",
+  // 95 d + 1 h ago is "overdue 5 days".
   const ago = (days: number, plusHours = 0) => now - days * DAY_MS + plusHours * HOUR_MS
 
   const novu = await addApp(core, 'Novu', {
@@ -96,7 +98,7 @@ export async function seedShowcase(vault: Vault): Promise<ShowcaseIds> {
   await core.createCredential(
     credential(stripeProd.id, {
       name: 'Secret key',
-      lastRotatedAt: ago(95, 1),
+      lastRotatedAt: ago(95, -1),
       fields: [{ label: '', envVar: 'STRIPE_SECRET_KEY', kind: 'secret', value: SEED_SECRETS.stripeSecret }],
     }),
   )

@@ -16,6 +16,8 @@ import {
   launchBrowser,
   openApp,
   outerHTML,
+  reactStateContains,
+  screenshot,
   serveStatic,
   type AppPage,
   type Vault,
@@ -70,6 +72,8 @@ describe('vault flows in Chromium', () => {
       true,
     )
     await expectNoAxeViolations('the first-run screen')
+    await page.getByLabel('Master password', { exact: true }).fill('correct horse battery')
+    await screenshot(page, 'first-run-light')
 
     await page.getByLabel('Master password', { exact: true }).fill('password1')
     await expect(page.locator('.strength-text strong').textContent()).resolves.toBe('Too weak')
@@ -166,10 +170,12 @@ describe('vault flows in Chromium', () => {
     await page.getByTestId('revealed-value').waitFor()
     await expect(page.getByTestId('revealed-value').textContent()).resolves.toBe(SECRET)
     expect(await outerHTML(page)).toContain(SECRET)
+    expect(await reactStateContains(page, SECRET)).toBe(true) // the probe does find it while shown
 
     // remaskSeconds is 3 in the harness (the default is 20).
     await page.getByTestId('revealed-value').waitFor({ state: 'detached', timeout: 6_000 })
     expect(await outerHTML(page)).not.toContain(SECRET)
+    expect(await reactStateContains(page, SECRET)).toBe(false)
     await page.getByRole('button', { name: 'Show NOVU_SECRET_KEY' }).waitFor()
   }, 20_000)
 
@@ -179,6 +185,7 @@ describe('vault flows in Chromium', () => {
     await page.getByTestId('revealed-value').waitFor()
     await page.getByRole('button', { name: 'Hide NOVU_SECRET_KEY' }).click()
     expect(await outerHTML(page)).not.toContain(SECRET)
+    expect(await reactStateContains(page, SECRET)).toBe(false)
   })
 
   it('copies through main: the harness clipboard gets the value and clears after its timeout', async () => {
@@ -232,9 +239,11 @@ describe('vault flows in Chromium', () => {
     expect(await outerHTML(page)).not.toContain(SECRET)
     await history.getByRole('button', { name: /Show NOVU_SECRET_KEY from/ }).click()
     await expect(history.getByTestId('revealed-version-value').textContent()).resolves.toBe(SECRET)
+    await screenshot(page, 'history-dialog-light')
     await page.keyboard.press('Escape')
     await history.waitFor({ state: 'detached' })
     expect(await outerHTML(page)).not.toContain(SECRET) // closing the dialog drops what it revealed
+    expect(await reactStateContains(page, SECRET)).toBe(false)
     expect(await outerHTML(page)).not.toContain(ROTATED)
   }, 20_000)
 
