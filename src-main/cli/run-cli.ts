@@ -155,4 +155,3 @@ function isZodError(err: unknown): err is { issues: { path: PropertyKey[]; messa
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ')
 }
-
