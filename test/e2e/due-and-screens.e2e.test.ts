@@ -128,7 +128,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('heading', { name: 'Due for rotation' }).waitFor()
       const rows = page.getByTestId('due-row')
       await rows.first().waitFor()
-      await expect(rows.count()).resolves.toBe(3)
+      await expect.poll(() => rows.count()).toBe(3)
       const order = await rows.evaluateAll((els) =>
         els.map((e) => [e.querySelector('.name')?.textContent, e.getAttribute('data-status')]),
       )
@@ -155,7 +155,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await dialog.getByLabel(/New value/).fill('sk_live_rotated_51NzQfK2eZvKYlo2C9')
       await dialog.getByRole('button', { name: 'Rotate' }).click()
       await dialog.waitFor({ state: 'detached' })
-      await expect(rows.count()).resolves.toBe(2)
+      await expect.poll(() => rows.count()).toBe(2)
       const counts = await vault.core.dueCounts()
       expect(counts).toEqual({ overdue: 0, dueSoon: 1, expired: 1, total: 2 })
     })

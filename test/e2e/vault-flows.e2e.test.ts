@@ -129,7 +129,7 @@ describe('vault flows in Chromium', () => {
     const keyDialog = page.getByRole('dialog', { name: /Add a key/ })
     await keyDialog.waitFor()
     await keyDialog.getByRole('button', { name: /key pair/ }).click()
-    await expect(keyDialog.getByTestId('field-row').count()).resolves.toBe(2)
+    await expect.poll(() => keyDialog.getByTestId('field-row').count()).toBe(2)
     await expectNoAxeViolations('the add-key dialog')
     await keyDialog.getByRole('button', { name: 'Add key' }).click()
     await keyDialog.getByText('Required').first().waitFor()
@@ -147,7 +147,7 @@ describe('vault flows in Chromium', () => {
     await keyDialog.getByLabel('Owner').fill('platform team')
     await keyDialog.getByRole('button', { name: 'Add key' }).click()
     await keyDialog.waitFor({ state: 'detached' })
-    await expect(page.getByTestId('key-row').count()).resolves.toBe(2)
+    await expect.poll(() => page.getByTestId('key-row').count()).toBe(2)
 
     const creds = await vault.core.listCredentials({})
     expect(creds).toHaveLength(1)
