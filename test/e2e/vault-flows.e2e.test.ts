@@ -198,7 +198,7 @@ describe('vault flows in Chromium', () => {
     await expect.poll(() => vault.clipboard.text, { timeout: 8_000, interval: 200 }).toBe('')
   }, 20_000)
 
-  it('moves with the arrow keys and copies the selected row with Ctrl+C', async () => {
+  it('moves with the arrow keys and copies the selected row with Ctrl+C (or the menu copy event)', async () => {
     const { page } = app
     const rows = page.getByTestId('key-row')
     await rows.nth(0).click()
@@ -211,6 +211,10 @@ describe('vault flows in Chromium', () => {
     await expect(rows.nth(0).getAttribute('aria-selected')).resolves.toBe('true')
     await page.keyboard.press('Control+C')
     await expect.poll(() => vault.clipboard.text).toBe(PUBLIC_ID)
+    // macOS: Cmd+C arrives through the Edit menu's copy role as a DOM 'copy' event.
+    await page.keyboard.press('ArrowDown')
+    await inPage(page, "document.execCommand('copy')")
+    await expect.poll(() => vault.clipboard.text).toBe(SECRET)
     vault.clipboard.clearIfOurs()
   })
 

@@ -21,9 +21,11 @@ export function ConfirmDialog({
   const [error, setError] = useState<string | null>(null)
   return (
     <Dialog title={title} description={body} onClose={onClose} role="alertdialog">
-      <div className="dialog-body">
-        <FormError message={error} />
-      </div>
+      {error ? (
+        <div className="dialog-body">
+          <FormError message={error} />
+        </div>
+      ) : null}
       <div className="dialog-footer">
         <button type="button" className="btn" onClick={onClose} data-autofocus>
           Cancel

@@ -1,4 +1,4 @@
-import type { RotationInfo } from '../../../src-shared/model'
+import type { ProviderId, RotationInfo } from '../../../src-shared/model'
 
 const DAY_MS = 86_400_000
 
@@ -11,7 +11,14 @@ const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 })
 
+const shortDateFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+
 export const formatDate = (ms: number): string => dateFmt.format(new Date(ms))
+/** "Nov 21" this year, "Nov 21, 2027" otherwise: for badges. */
+export const formatShortDate = (ms: number, now = Date.now()): string =>
+  new Date(ms).getFullYear() === new Date(now).getFullYear()
+    ? shortDateFmt.format(new Date(ms))
+    : formatDate(ms)
 export const formatDateTime = (ms: number): string => dateTimeFmt.format(new Date(ms))
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
@@ -42,7 +49,7 @@ export function statusLabel(
     case 'expired':
       return expiresAt !== null
         ? {
-            text: `expired ${formatDate(expiresAt)}`,
+            text: `expired ${formatShortDate(expiresAt)}`,
             tone: 'danger',
             title: `Expired on ${formatDateTime(expiresAt)}`,
           }
@@ -61,7 +68,7 @@ export function statusLabel(
       const byExpiry = expiresAt !== null && rotation.governingAt === expiresAt
       if (byExpiry)
         return {
-          text: `expires ${formatDate(expiresAt)}`,
+          text: `expires ${formatShortDate(expiresAt)}`,
           tone: 'warn',
           title: `Expires on ${formatDateTime(expiresAt)}`,
         }
@@ -101,4 +108,15 @@ export function fromDateInput(value: string): number | null {
   if (!m) return null
   const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime()
   return Number.isFinite(t) ? t : null
+}
+
+/** Display names of the providers. */
+export const PROVIDER_LABELS: Record<ProviderId, string> = {
+  manual: 'Manual',
+  novu: 'Novu',
+  cloudflare: 'Cloudflare',
+  gitlab: 'GitLab',
+  sendgrid: 'SendGrid',
+  openai: 'OpenAI',
+  other: 'Other',
 }

@@ -4,7 +4,7 @@ import { CopyTextButton } from '../../components/CopyTextButton'
 import { EmptyState } from '../../components/EmptyState'
 import { Icon } from '../../components/Icon'
 import { call } from '../../lib/api.client'
-import { plural } from '../../lib/format'
+import { PROVIDER_LABELS, plural } from '../../lib/format'
 import { useLoad } from '../../lib/use-load.hook'
 import { KeysTable, type KeyAction } from '../keys/KeysTable'
 import { useShell } from '../shell/shell.context'
@@ -12,7 +12,7 @@ import { useShell } from '../shell/shell.context'
 function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link' | 'plug' }) {
   if (!url) {
     return (
-      <span className="url-chip empty">
+      <span className="url-chip unset">
         <Icon name={icon} size="sm" />
         <span className="url-label">{label}</span>
         <span>not set</span>
@@ -86,7 +86,7 @@ export function AppPage({
       openDialog({
         kind: 'confirm',
         title: `Delete “${c.name}”?`,
-        body: `This removes ${c.fields.map((f) => f.envVar).join(' and ')} and every earlier version from this vault. It does not revoke the key at ${c.provider === 'manual' ? 'the provider' : c.provider}.`,
+        body: `This removes ${c.fields.map((f) => f.envVar).join(' and ')} and every earlier version from this vault. It does not revoke the key at ${c.provider === 'manual' || c.provider === 'other' ? 'the provider' : PROVIDER_LABELS[c.provider]}.`,
         confirmLabel: 'Delete key',
         action: async () => {
           await call('deleteCredential', { id: c.id })

@@ -13,7 +13,7 @@ import { Dialog } from '../../components/Dialog'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icon'
 import { call, messageOf } from '../../lib/api.client'
-import { fromDateInput, toDateInput } from '../../lib/format'
+import { PROVIDER_LABELS, fromDateInput, toDateInput } from '../../lib/format'
 import { serverErrors, splitList, validate } from '../../lib/validate'
 import { useShell } from '../shell/shell.context'
 
@@ -35,16 +35,6 @@ const draft = (f: Partial<FieldDraft>): FieldDraft => ({
   value: '',
   ...f,
 })
-
-export const PROVIDER_LABELS: Record<ProviderId, string> = {
-  manual: 'Manual',
-  novu: 'Novu',
-  cloudflare: 'Cloudflare',
-  gitlab: 'GitLab',
-  sendgrid: 'SendGrid',
-  openai: 'OpenAI',
-  other: 'Other',
-}
 
 function ValueInput({
   draft,

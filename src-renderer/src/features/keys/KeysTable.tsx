@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { CredentialView, FieldView } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
@@ -167,6 +167,23 @@ export function KeysTable({
     el?.focus()
   }, [focusFieldId])
 
+  // macOS: Cmd+C goes through the Edit menu's copy role, which fires a DOM 'copy' event instead of a keydown.
+  const tbodyRef = useRef<HTMLTableSectionElement>(null)
+  const onCopyEvent = useEffectEvent((e: ClipboardEvent) => {
+    const active = document.activeElement
+    if (!active || !tbodyRef.current?.contains(active) || isTextTarget(active)) return
+    if (window.getSelection()?.toString()) return
+    const row = rows.find((r) => r.field.id === selectedId)
+    if (!row) return
+    e.preventDefault()
+    void copy(row.field.id, row.field.envVar)
+  })
+  useEffect(() => {
+    const listener = (e: ClipboardEvent) => onCopyEvent(e)
+    document.addEventListener('copy', listener)
+    return () => document.removeEventListener('copy', listener)
+  }, [])
+
   const reveal = useCallback(
     (field: FieldView) =>
       toggleReveal(field.id, async () => (await call('reveal', { fieldId: field.id })).value).catch(
@@ -216,7 +233,7 @@ export function KeysTable({
           <col style={{ width: '19%' }} />
           <col style={{ width: '19%' }} />
           <col />
-          <col style={{ width: '122px' }} />
+          <col style={{ width: '136px' }} />
           <col style={{ width: '94px' }} />
           <col style={{ width: '122px' }} />
         </colgroup>
@@ -232,7 +249,7 @@ export function KeysTable({
             </th>
           </tr>
         </thead>
-        <tbody onKeyDown={onKeyDown}>
+        <tbody ref={tbodyRef} onKeyDown={onKeyDown}>
           {rows.map(({ credential: c, field: f, first, last }) => {
             const isSelected = f.id === selectedId
             const multi = c.fields.length > 1
