@@ -21,7 +21,11 @@ import { MemoryClipboard, MemorySettings } from '../../src-main/core/platform-po
 const here = dirname(fileURLToPath(import.meta.url))
 export const ROOT = resolve(here, '../..')
 export const RENDERER_DIR = process.env['KEYSHELF_RENDERER_DIR'] ?? join(ROOT, 'out/renderer')
-export const SCREENSHOT_DIR = join(ROOT, 'docs/screenshots')
+/**
+ * Screenshots go to out/screenshots (ignored by git) so a test run leaves the tree clean; the README's
+ * copies are refreshed with KEYSHELF_SCREENSHOT_DIR=docs/screenshots npx vitest run test/e2e.
+ */
+export const SCREENSHOT_DIR = resolve(ROOT, process.env['KEYSHELF_SCREENSHOT_DIR'] ?? 'out/screenshots')
 export const CHROMIUM_PATH = process.env['KEYSHELF_CHROMIUM'] ?? '/usr/bin/chromium'
 
 /** The cheapest KDF the vault accepts (OWASP floor); lowered only here, never by default. */

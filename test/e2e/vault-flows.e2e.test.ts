@@ -271,6 +271,22 @@ describe('vault flows in Chromium', () => {
     await page.getByText('Novu keys', { exact: true }).waitFor()
   })
 
+  it('edit-app and edit-environment dialogs are accessible and prefilled', async () => {
+    const { page } = app
+    await page.getByRole('button', { name: 'Edit app' }).click()
+    const appDialog = page.getByRole('dialog', { name: 'Edit Novu' })
+    await expect(appDialog.getByLabel('App ID').inputValue()).resolves.toBe('6650f1c2a9e4b3001f3c8d21')
+    await expectNoAxeViolations('the edit-app dialog')
+    await page.keyboard.press('Escape')
+    await appDialog.waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Edit environment Production' }).click()
+    const envDialog = page.getByRole('dialog', { name: 'Edit Production' })
+    await expect(envDialog.getByLabel('WebSocket URL').inputValue()).resolves.toBe('wss://ws.novu.co')
+    await expectNoAxeViolations('the edit-environment dialog')
+    await page.keyboard.press('Escape')
+    await envDialog.waitFor({ state: 'detached' })
+  })
+
   it('settings dialog is accessible and the theme preference overrides the OS', async () => {
     const { page } = app
     await page.getByRole('button', { name: 'Settings' }).click()
