@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
 
 /** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export). */
@@ -32,6 +32,7 @@ import type {
   VersionView,
 } from '../../src-shared/model'
 import { DEFAULT_KDF } from '../../src-shared/model'
+import { assertKdfParams } from './crypto/kdf'
 import { deriveSubkeys, wipe, type SessionKeys } from './crypto/subkeys'
 import { openDatabase } from './db/open-database'
 import {
@@ -210,13 +211,28 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         `A vault already exists at ${this.vaultPath}. Unlock it instead.`,
       )
     }
-    this.db = openDatabase(this.vaultPath)
     const kdf: KdfParams = {
       ...DEFAULT_KDF,
       ...input.kdf,
       algorithm: 'argon2id',
     }
-    const { header, dataKey } = await createHeader(this.db, input.password, kdf, this.clock())
+    // Refuse weak parameters before a file exists: a header-less file would block a later create.
+    assertKdfParams(kdf)
+    const fileIsNew = this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)
+    this.db = openDatabase(this.vaultPath)
+    let created: { header: VaultHeader; dataKey: Buffer }
+    try {
+      created = await createHeader(this.db, input.password, kdf, this.clock())
+    } catch (err) {
+      // Leave no half-made vault behind: a header-less file would make the next create refuse.
+      this.db.close()
+      this.db = null
+      if (fileIsNew) {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(this.vaultPath + suffix, { force: true })
+      }
+      throw err
+    }
+    const { header, dataKey } = created
     const s = this.startSession(header, dataKey)
     this.write(s, () =>
       this.audit(s, 'create', null, {
