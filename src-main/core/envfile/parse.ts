@@ -137,6 +137,11 @@ function countLines(text: string, from: number, to: number): number {
   return n
 }
 
+/** A conventional env var name (upper case; with "_" or short), unlike a bare token such as a pasted key. */
+function looksLikeName(word: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(word) && (word.includes('_') || word.length <= 8)
+}
+
 /**
  * Parses `.env` text (rules above). Never throws and never skips silently: every line is used, ignored as
  * blank/comment, or reported in `errors` with its 1-based line number; messages never contain values.
@@ -188,10 +193,16 @@ export function parseDotenv(text: string): ParseResult {
           `${key}: "KEY: value" is not supported (python-dotenv and Docker read it differently); write ${key}=value`,
         )
       } else if (s[k] !== '=') {
+        // Without "=" the word may be a pasted value (a bare token): quote it only if it looks like a name.
+        const name = looksLikeName(key) ? key : null
         fail(
           k === eol
-            ? `${key}: no "=" (write ${key}= for an empty value)`
-            : `${key}: expected "=" after the name`,
+            ? name
+              ? `${name}: no "=" (write ${name}= for an empty value)`
+              : 'no "=" on this line (write NAME=value)'
+            : name
+              ? `${name}: expected "=" after the name`
+              : 'expected "=" after a variable name',
         )
       } else {
         let v = k + 1
