@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createCore, type KeyshelfCore } from '../core/core'
+import { KeyshelfError } from '../core/errors'
 import type { MaskedValue, RotationInfo } from '../../src-shared/model'
 import { type CliIo, UsageError, promptHidden, stdinParts } from './cli-io'
 
@@ -69,11 +70,40 @@ export class CliContext {
     return promptHidden(this.io, question)
   }
 
-  /** A new password, asked twice on a TTY (or taken from KEYSHELF_NEW_PASSWORD / the env / stdin). */
-  async newPassword(label = 'New master password'): Promise<string> {
+  /**
+   * The password for a new vault: KEYSHELF_NEW_PASSWORD, else KEYSHELF_PASSWORD or the first stdin line
+   * (--password-stdin), else asked twice on a TTY.
+   */
+  async initialPassword(): Promise<string> {
     const next = this.io.env.KEYSHELF_NEW_PASSWORD
     if (next) return next
-    if (!this.io.stdin.isTTY) return this.password()
+    if (this.io.env.KEYSHELF_PASSWORD || this.global.passwordStdin || !this.io.stdin.isTTY)
+      return this.password()
+    return this.askTwice('Master password')
+  }
+
+  /**
+   * The new password for `passwd`: KEYSHELF_NEW_PASSWORD, else the second stdin line (--password-stdin),
+   * else asked twice on a TTY. Never the current password again.
+   */
+  async newPassword(): Promise<string> {
+    const next = this.io.env.KEYSHELF_NEW_PASSWORD
+    if (next) return next
+    if (this.global.passwordStdin && !this.io.env.KEYSHELF_PASSWORD) {
+      const { rest } = await stdinParts(this.io, true)
+      const line = /^[^\n]*/.exec(rest.toString('utf8'))?.[0]?.replace(/\r$/, '') ?? ''
+      if (!line) throw new UsageError('--password-stdin: give the new password on the second line of stdin.')
+      return line
+    }
+    if (!this.io.stdin.isTTY) {
+      throw new UsageError(
+        'No terminal to ask for the new password: set KEYSHELF_NEW_PASSWORD (or, with --password-stdin, put it on the second line).',
+      )
+    }
+    return this.askTwice('New master password')
+  }
+
+  private async askTwice(label: string): Promise<string> {
     const a = await promptHidden(this.io, `${label}: `)
     const b = await promptHidden(this.io, `${label} again: `)
     if (a !== b) throw new UsageError('The two passwords do not match. Nothing was changed.')
@@ -84,11 +114,17 @@ export class CliContext {
   async unlocked(): Promise<KeyshelfCore> {
     const core = this.core()
     const st = await core.status()
-    if (st.state === 'no-vault') {
-      throw new UsageError(`No vault at ${this.global.vault}. Create one with \`keyshelf init\`.`)
-    }
+    if (st.state === 'no-vault') throw this.noVault()
     if (st.state !== 'unlocked') await core.unlock({ password: await this.password() })
     return core
+  }
+
+  /** NO_VAULT (exit 5), naming the path and how to create one. */
+  noVault(): KeyshelfError {
+    return new KeyshelfError(
+      'NO_VAULT',
+      `No vault at ${this.global.vault}. Create one with \`keyshelf init\` (or pick another with --vault PATH).`,
+    )
   }
 
   out(line = ''): void {

@@ -77,7 +77,7 @@ export const vaultCommands: CliCommand[] = [
       const core = ctx.core()
       if ((await core.status()).state !== 'no-vault')
         throw new UsageError(`A vault already exists at ${ctx.global.vault}.`)
-      const password = await ctx.newPassword('Master password')
+      const password = await ctx.initialPassword()
       const input = contract.create.input.parse({ password, kdf })
       await core.create(input)
       ctx.err(`Created ${ctx.global.vault}. Keep the master password safe: it cannot be recovered.`)
@@ -88,12 +88,16 @@ export const vaultCommands: CliCommand[] = [
     words: ['passwd'],
     usage: 'passwd',
     summary: 'change the master password (re-wraps the data key only)',
+    help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.',
     positionals: [0, 0],
     async run(ctx) {
-      const current = await ctx.password('Current master password: ')
       const core = ctx.core()
+      if ((await core.status()).state === 'no-vault') throw ctx.noVault()
+      const current = await ctx.password('Current master password: ')
       await core.unlock({ password: current })
       const next = await ctx.newPassword()
+      if (next === current)
+        throw new UsageError('The new password is the same as the current one. Nothing was changed.')
       await core.changePassword(contract.changePassword.input.parse({ current, next }))
       ctx.err('Master password changed.')
       return 0
@@ -245,7 +249,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'add'],
     usage:
-      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
+      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
     summary: 'add a key (add a second field with key add-field)',
     help: 'Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.',
     options: {
@@ -291,7 +295,7 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'add-field'],
-    usage: 'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin]',
+    usage: 'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L]',
     summary: 'add a field to a key (the second half of a pair)',
     options: {
       'env-var': { type: 'string' },
@@ -520,8 +524,7 @@ export const vaultCommands: CliCommand[] = [
       }
       if (opts.counts) {
         const core = ctx.core()
-        if ((await core.status()).state === 'no-vault')
-          throw new UsageError(`No vault at ${ctx.global.vault}.`)
+        if ((await core.status()).state === 'no-vault') throw ctx.noVault()
         if (withinDays !== undefined) await core.setPreferences({ warnDays: Math.max(1, withinDays) })
         const c = await core.dueCounts()
         if (opts.json) ctx.out(JSON.stringify(c))
