@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../src-shared/model'
-import { KeyshelfError } from '../core/errors'
+import { KeyshelfError, VaultCorruptError } from '../core/errors'
 import { defaultVaultPath } from '../core/vault-path'
 import { CliContext, type CliCommand, parseCommandArgs } from './cli-context'
 import { type CliIo, UsageError } from './cli-io'
@@ -83,18 +83,28 @@ export async function runCli(
     else rest.push(a)
   }
   const args = [...rest, ...tail]
-  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+  if (args.length === 0) {
+    io.stderr.write(globalHelp() + '\n')
+    return { code: EXIT.error, signal: null }
+  }
+  if (args[0] === '--help' || args[0] === '-h') {
     io.stdout.write(globalHelp() + '\n')
-    return { code: args.length === 0 ? EXIT.error : EXIT.ok, signal: null }
+    return { code: EXIT.ok, signal: null }
   }
   if (args[0] === '--version' || args[0] === '-v') {
     io.stdout.write(`keyshelf ${VERSION}\n`)
     return { code: 0, signal: null }
   }
   if (args[0] === 'help') {
+    if (args.length === 1) {
+      io.stdout.write(globalHelp() + '\n')
+      return { code: EXIT.ok, signal: null }
+    }
     const found = findCommand(args.slice(1))
-    io.stdout.write((found ? commandHelp(found.cmd) : globalHelp()) + '\n')
-    return { code: 0, signal: null }
+    if (!found)
+      return fail(io, new UsageError(`unknown command "${args.slice(1, 3).join(' ')}". Try keyshelf --help.`))
+    io.stdout.write(commandHelp(found.cmd) + '\n')
+    return { code: EXIT.ok, signal: null }
   }
   const positionalWords = args.filter((a) => !a.startsWith('-'))
   const found = findCommand(positionalWords)
@@ -135,6 +145,12 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
     io.stderr.write(`keyshelf: ${oneLine(err.message)}\n`)
     return { code: EXIT_BY_CODE[err.code] ?? EXIT.error, signal: null }
   }
+  if (isCorruptDatabase(err)) {
+    // SQLite found a damaged page while reading: the same answer as a failed authentication.
+    const corrupt = new VaultCorruptError('the database file is damaged')
+    io.stderr.write(`keyshelf: ${corrupt.message}\n`)
+    return { code: EXIT.corrupt, signal: null }
+  }
   if (isZodError(err)) {
     const issues = err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
     io.stderr.write(`keyshelf: ${oneLine(issues)}\n`)
@@ -146,6 +162,16 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
     `keyshelf: an unexpected error occurred (${io.env.KEYSHELF_DEBUG ? name : 'set KEYSHELF_DEBUG=1 for its type'}). The vault was not changed.\n`,
   )
   return { code: EXIT.error, signal: null }
+}
+
+function isCorruptDatabase(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return (
+    err instanceof Error &&
+    err.name === 'SqliteError' &&
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+  )
 }
 
 function isZodError(err: unknown): err is { issues: { path: PropertyKey[]; message: string }[] } {
