@@ -107,7 +107,10 @@ export const envCommands: CliCommand[] = [
         ctx.err(`Nothing was imported: fix the ${p.errors.length} line(s) above.`)
         return 1
       }
-      if (opts['dry-run']) return 0
+      if (opts['dry-run']) {
+        ctx.err('Dry run: nothing was imported.')
+        return 0
+      }
       const r = await core.importApply(
         contract.importApply.input.parse({
           environmentId: environment.id,
@@ -123,7 +126,7 @@ export const envCommands: CliCommand[] = [
     words: ['run'],
     usage: 'run --app APP --env ENV [--only VAR,…] [--mask] -- COMMAND [ARGS…]',
     summary: "run a command with an environment's keys in its environment",
-    help: 'Values go only into the child environment, never argv. stdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.',
+    help: 'Values go only into the child environment, never argv; KEYSHELF_PASSWORD and KEYSHELF_NEW_PASSWORD are removed from it.\nstdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.',
     options: {
       app: { type: 'string' },
       env: { type: 'string' },
@@ -148,10 +151,15 @@ export const envCommands: CliCommand[] = [
       await core.close() // nothing stays unlocked while the child runs
       const env: Record<string, string> = {}
       for (const v of values) env[v.envVar] = v.value
+      // The child gets the vault's values, never the master password this process was given.
+      const baseEnv = { ...ctx.io.env }
+      delete baseEnv.KEYSHELF_PASSWORD
+      delete baseEnv.KEYSHELF_NEW_PASSWORD
       const r = await runWithEnv({
         command,
         args,
         env,
+        baseEnv,
         ...(opts.mask ? { maskValues: values.filter((v) => v.kind === 'secret').map((v) => v.value) } : {}),
       })
       if (r.unmaskedShortValues > 0)
