@@ -3,8 +3,11 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
 import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
 
-/** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export). */
+/** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export; quick unlock). */
 export type ExtensionCommand =
+  | 'quickUnlockStatus'
+  | 'setQuickUnlock'
+  | 'quickUnlock'
   | 'listConnections'
   | 'connectProvider'
   | 'syncProviders'
@@ -1223,7 +1226,9 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   transaction<T>(fn: () => T): T {
     const s = this.requireSession()
     try {
-      return s.repo.db.transaction(fn)()
+      // IMMEDIATE: take the write lock first (waiting up to busy_timeout), so another process that wrote
+      // meanwhile (a second keyshelf, the desktop app) does not fail this one with SQLITE_BUSY.
+      return s.repo.db.transaction(fn).immediate()
     } catch (err) {
       if (this.session === s) this.loadOverview(s)
       throw err
@@ -1288,7 +1293,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   /** Runs `fn` in one SQLite transaction; the in-memory overview is updated by callers only after commit. */
   private write(s: Session, fn: () => void): void {
-    s.repo.db.transaction(fn)()
+    s.repo.db.transaction(fn).immediate() // see transaction()
     s.dataVersion = s.repo.db.pragma('data_version', {
       simple: true,
     }) as number
