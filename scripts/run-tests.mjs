@@ -1,28 +1,36 @@
-// Runs vitest and ends with the plain closing line CI reads: "N passed, N failed[, N skipped]".
+// `npm test` after the build: runs `vitest run` (extra CLI args passed through) with the default and JSON
+// reporters, then prints one closing line computed from the JSON report: "N passed, N failed[, N skipped]".
+// Exits with vitest's exit code; non-zero when the report is missing or counts a failure.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 
-const report = '.vitest-report.json'
+const root = join(import.meta.dirname, '..')
+const report = join(root, '.vitest-report.json')
 rmSync(report, { force: true })
-const args = [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report}`,
-  ...process.argv.slice(2),
-]
-const r = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', ...args], { stdio: 'inherit' })
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]
+const r = spawnSync(process.execPath, [vitest, ...args, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+})
 let code = r.status ?? 1
+
 if (!existsSync(report)) {
+  console.error(`vitest wrote no report (${r.signal ?? `exit ${r.status}`})`)
   console.log('0 passed, 1 failed')
-  console.error('vitest wrote no report')
   process.exit(code || 1)
 }
+
+/** @type {{ numPassedTests: number, numFailedTests: number, numPendingTests?: number, numTodoTests?: number,
+ *   testResults: { status: string, assertionResults: { status: string }[] }[] }} */
 const j = JSON.parse(readFileSync(report, 'utf8'))
+// A test file that fails outside any test (import error, failing beforeAll) counts as one failure.
+const brokenFiles = j.testResults.filter(
+  (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+).length
+const failed = j.numFailedTests + brokenFiles
 const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0)
-// Suites that failed to load count as failures too.
-const failed =
-  j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0)
 console.log(`${j.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 if (failed > 0 && code === 0) code = 1
 process.exit(code)
