@@ -16,6 +16,7 @@ import { createCore } from './core/core'
 import { registerIpc } from './ipc/register'
 import { buildAppMenu } from './menu'
 import { createElectronClipboard } from './platform/clipboard'
+import { createQuickUnlock } from './platform/quick-unlock'
 import { createElectronSettings } from './platform/settings'
 import { createMainWindow } from './windows/main-window'
 
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     clipboard,
     settings,
     logger,
+    quickUnlock: createQuickUnlock(join(app.getPath('userData'), 'quick-unlock.bin')),
     onProgress: (event) => {
       if (win && !win.isDestroyed()) win.webContents.send(PROGRESS_CHANNEL, event)
     },
@@ -133,7 +135,13 @@ async function main(): Promise<void> {
     isTrustedSender: (url) => isTrustedRendererUrl(url, source),
     logger,
     afterCommand: (command, value) => {
-      if (command === 'unlock' || command === 'create' || command === 'lock' || command === 'status') {
+      if (
+        command === 'unlock' ||
+        command === 'quickUnlock' ||
+        command === 'create' ||
+        command === 'lock' ||
+        command === 'status'
+      ) {
         unlocked = (value as VaultStatus).state === 'unlocked'
       }
       if (command === 'setPreferences') {

@@ -21,6 +21,7 @@ import type {
   DueItem,
   Environment,
   Preferences,
+  QuickUnlockStatus,
   SearchHit,
   VaultStatus,
   VersionView,
@@ -165,6 +166,16 @@ export const contract = {
       .strict(),
     output: out<null>(),
   },
+
+  /** Quick unlock state (works while locked). Desktop only; elsewhere it reports unavailable. */
+  quickUnlockStatus: { input: empty, output: out<QuickUnlockStatus>() },
+  /** Turns quick unlock on (needs the master password, verified first) or off. Off by default. */
+  setQuickUnlock: {
+    input: z.object({ enabled: z.boolean(), password: password.optional() }).strict(),
+    output: out<QuickUnlockStatus>(),
+  },
+  /** Unlocks with the password the OS keychain holds; a stale entry is removed and reported. */
+  quickUnlock: { input: empty, output: out<VaultStatus>() },
 
   /** Apps with per-app attention counts. */
   listApps: { input: empty, output: out<AppSummary[]>() },

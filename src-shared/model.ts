@@ -369,3 +369,11 @@ export interface ImportResult {
   changed: number
   unchanged: number
 }
+
+/** Quick unlock (desktop, off by default): whether the OS keychain can hold the password, and whether it does. */
+export interface QuickUnlockStatus {
+  available: boolean
+  enabled: boolean
+  /** Why it is unavailable (e.g. no keyring on Linux), or null. */
+  reason: string | null
+}

@@ -10,6 +10,8 @@ import type {
   SyncSummary,
   VerifyOutcome,
 } from '../../src-shared/model'
+import type { QuickUnlockStatus, VaultStatus } from '../../src-shared/model'
+import { verifyVaultPassword, type QuickUnlock } from './desktop/quick-unlock'
 import { EnvWorkflows } from './envfile/env-workflows.service'
 import { KeyshelfError } from './errors'
 import { createProviderRegistry } from './providers/provider.registry'
@@ -28,6 +30,8 @@ export interface CoreDeps extends ServiceDeps {
   onProgress?: (e: ProgressEvent) => void
   /** Native dialogs (desktop only). Without it, exportSave explains to use the CLI. */
   dialogs?: { chooseSavePath(defaultName: string): Promise<string | null> }
+  /** Quick unlock through the OS keychain (desktop only). Without it, quick unlock reports unavailable. */
+  quickUnlock?: QuickUnlock
   /** Test hook, see SyncDeps.afterProviderAnswer. */
   afterProviderAnswer?: () => void
 }
@@ -42,11 +46,13 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
   private readonly dialogs: CoreDeps['dialogs']
   private readonly progress: CoreDeps['onProgress']
   private lastExportPath: string | null = null
+  private readonly quick: QuickUnlock | undefined
 
   constructor(deps: CoreDeps) {
     super(deps)
     this.env = new EnvWorkflows(this)
     this.dialogs = deps.dialogs
+    this.quick = deps.quickUnlock
     this.progress = deps.onProgress
     const registry = createProviderRegistry({
       fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
@@ -67,6 +73,51 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       },
       deps.clock ?? Date.now,
     )
+  }
+
+  async quickUnlockStatus(): Promise<QuickUnlockStatus> {
+    return (
+      this.quick?.status() ?? {
+        available: false,
+        enabled: false,
+        reason: 'Quick unlock is only available in the desktop app.',
+      }
+    )
+  }
+
+  async setQuickUnlock(input: ParsedInput<'setQuickUnlock'>): Promise<QuickUnlockStatus> {
+    if (!this.quick) return this.quickUnlockStatus()
+    if (!input.enabled) return this.quick.disable()
+    if (input.password === undefined) {
+      throw new KeyshelfError('INVALID_INPUT', 'Enter your master password to turn on quick unlock.')
+    }
+    await verifyVaultPassword(this.vaultPath, input.password) // WRONG_PASSWORD if not
+    return this.quick.enable(input.password)
+  }
+
+  async quickUnlock(): Promise<VaultStatus> {
+    if (!this.quick)
+      throw new KeyshelfError('INVALID_INPUT', 'Quick unlock is only available in the desktop app.')
+    try {
+      return await this.unlock({ password: this.quick.password() })
+    } catch (err) {
+      if (err instanceof KeyshelfError && err.code === 'WRONG_PASSWORD') {
+        // The password changed elsewhere (e.g. the CLI): the stored one is useless now.
+        this.quick.disable()
+        throw new KeyshelfError(
+          'WRONG_PASSWORD',
+          'Quick unlock is out of date (the master password changed), so it was turned off. Enter your master password.',
+        )
+      }
+      throw err
+    }
+  }
+
+  /** Keeps quick unlock working across a password change made here. */
+  override async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
+    const result = await super.changePassword(input)
+    if (this.quick?.status().enabled) this.quick.enable(input.next)
+    return result
   }
 
   async listConnections(input: ParsedInput<'listConnections'>): Promise<ConnectionView[]> {

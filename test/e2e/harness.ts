@@ -15,6 +15,7 @@ import { COMMAND_NAMES, type MenuCommand } from '../../src-shared/bridge'
 import type { ParsedInput } from '../../src-shared/contract'
 import type { Preferences } from '../../src-shared/model'
 import { createCore, type KeyshelfCore } from '../../src-main/core/core'
+import { QuickUnlock, type SecretProtector } from '../../src-main/core/desktop/quick-unlock'
 import { dispatch } from '../../src-main/core/ipc-dispatch'
 import { MemoryClipboard, MemorySettings } from '../../src-main/core/platform-ports'
 
@@ -110,6 +111,13 @@ export class TestClock {
   }
 }
 
+/** A stand-in for the OS keychain (reversible XOR): exercises the quick-unlock UI, protects nothing. */
+const testKeychain: SecretProtector = {
+  unavailableReason: () => null,
+  encrypt: (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
+  decrypt: (data) => Buffer.from(data.map((b) => b ^ 0x5a)).toString('utf8'),
+}
+
 export interface Vault {
   core: KeyshelfCore
   clipboard: MemoryClipboard
@@ -124,14 +132,28 @@ export interface Vault {
  * cheap test KDF and PASSWORD). Short clipboard and re-mask times by default so tests can watch them expire.
  */
 export async function createVault(
-  opts: { state?: 'none' | 'locked' | 'unlocked'; prefs?: Partial<Preferences> } = {},
+  opts: { state?: 'none' | 'locked' | 'unlocked'; prefs?: Partial<Preferences>; quickUnlock?: boolean } = {},
 ): Promise<Vault> {
   const dir = mkdtempSync(join(tmpdir(), 'keyshelf-e2e-'))
   const path = join(dir, 'vault.db')
   const clock = new TestClock()
   const clipboard = new MemoryClipboard(clock.now)
   const settings = new MemorySettings({ clipboardClearSeconds: 5, remaskSeconds: 3, ...opts.prefs })
-  const core = createCore({ vaultPath: path, clock: clock.now, clipboard, settings })
+  let blob: Buffer | null = null
+  const quickUnlock = opts.quickUnlock
+    ? new QuickUnlock(testKeychain, {
+        read: () => blob,
+        write: (b) => (blob = b),
+        remove: () => (blob = null),
+      })
+    : undefined
+  const core = createCore({
+    vaultPath: path,
+    clock: clock.now,
+    clipboard,
+    settings,
+    ...(quickUnlock ? { quickUnlock } : {}),
+  })
   const state = opts.state ?? 'unlocked'
   if (state !== 'none') await core.create({ password: PASSWORD, kdf: TEST_KDF })
   if (state === 'locked') await core.lock()
@@ -258,6 +280,8 @@ export async function openApp(
     { commands: [...COMMAND_NAMES] },
   )
   const page = await context.newPage()
+  // Shorter than the tests' own timeouts, so a stuck locator reports what it was waiting for.
+  page.setDefaultTimeout(10_000)
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text())
   })

@@ -53,7 +53,7 @@ describe('vault flows in Chromium', () => {
     ;[browser, server, vault] = await Promise.all([
       launchBrowser(),
       serveStatic(RENDERER_DIR),
-      createVault({ state: 'none' }),
+      createVault({ state: 'none', quickUnlock: true }),
     ])
     app = await openApp(browser, server.url, vault)
   }, 30_000)
@@ -340,6 +340,37 @@ describe('vault flows in Chromium', () => {
     await page.getByRole('button', { name: 'Unlock' }).click()
     await page.getByRole('heading', { name: 'Novu', level: 1 }).waitFor({ timeout: 10_000 })
     expect((await vault.core.status()).state).toBe('unlocked')
+  }, 30_000)
+
+  it('quick unlock: off by default, turned on in Settings with the password, then unlocks without typing', async () => {
+    const { page } = app
+    await page.keyboard.press('Control+L')
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor()
+    await expect(page.getByRole('button', { name: 'Unlock with the system keychain' }).count()).resolves.toBe(
+      0,
+    )
+    await page.getByLabel('Master password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Unlock' }).click()
+    await page.getByRole('heading', { name: 'Novu', level: 1 }).waitFor({ timeout: 10_000 })
+
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Settings' })
+    await dialog.getByLabel(/Unlock without typing the master password/).check()
+    await expectNoAxeViolations('the settings dialog with quick unlock')
+    await dialog.getByLabel('Master password', { exact: true }).fill('not it')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.getByText('That is not the master password.').waitFor()
+    expect((await vault.core.quickUnlockStatus()).enabled).toBe(false)
+    await dialog.getByLabel('Master password', { exact: true }).fill(PASSWORD)
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    expect((await vault.core.quickUnlockStatus()).enabled).toBe(true)
+
+    await page.keyboard.press('Control+L')
+    await page.getByRole('button', { name: 'Unlock with the system keychain' }).click()
+    await page.getByRole('heading', { name: 'Novu', level: 1 }).waitFor({ timeout: 10_000 })
+    expect((await vault.core.status()).state).toBe('unlocked')
+    await vault.core.setQuickUnlock({ enabled: false })
   }, 30_000)
 
   it('backs off after repeated wrong passwords', async () => {

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { contract } from '../../../../src-shared/contract'
-import type { Preferences } from '../../../../src-shared/model'
+import type { Preferences, QuickUnlockStatus } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
 import { Field, FormError } from '../../components/Field'
 import { useToast } from '../../components/Toasts'
@@ -62,6 +62,21 @@ export function PreferencesDialog({
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [pwError, setPwError] = useState<string | null>(null)
+  const [quick, setQuick] = useState<QuickUnlockStatus | null>(null)
+  const [quickOn, setQuickOn] = useState(false)
+  const [quickPassword, setQuickPassword] = useState('')
+  const [quickError, setQuickError] = useState<string | null>(null)
+
+  useEffect(() => {
+    call('quickUnlockStatus', {}).then(
+      (q) => {
+        setQuick(q)
+        setQuickOn(q.enabled)
+      },
+      () => setQuick(null),
+    )
+  }, [])
+  const quickChanged = quick !== null && quick.available && quickOn !== quick.enabled
 
   const patch = {
     theme,
@@ -78,6 +93,7 @@ export function PreferencesDialog({
     setBusy(true)
     setError(null)
     setPwError(null)
+    setQuickError(null)
     try {
       if (current || next) {
         try {
@@ -87,6 +103,22 @@ export function PreferencesDialog({
           setPwError(
             err instanceof ApiError && err.code === 'WRONG_PASSWORD'
               ? 'The current password is wrong.'
+              : messageOf(err),
+          )
+          setBusy(false)
+          return
+        }
+      }
+      if (quickChanged) {
+        try {
+          await call(
+            'setQuickUnlock',
+            quickOn ? { enabled: true, password: quickPassword } : { enabled: false },
+          )
+        } catch (err) {
+          setQuickError(
+            err instanceof ApiError && err.code === 'WRONG_PASSWORD'
+              ? 'That is not the master password.'
               : messageOf(err),
           )
           setBusy(false)
@@ -175,6 +207,41 @@ export function PreferencesDialog({
               onChange={setWarn}
             />
           </div>
+          <h3 className="form-section-title">Quick unlock</h3>
+          {quick && !quick.available ? (
+            <p className="field-hint" data-testid="quick-unavailable">
+              {quick.reason}
+            </p>
+          ) : null}
+          {quick?.available ? (
+            <div className="form-stack">
+              <label className="check">
+                <input type="checkbox" checked={quickOn} onChange={(e) => setQuickOn(e.target.checked)} />
+                <span>
+                  Unlock without typing the master password on this computer. The password is kept encrypted
+                  by the system keychain, so anyone signed in to your account here can open the vault.
+                </span>
+              </label>
+              {quickOn && !quick.enabled ? (
+                <Field
+                  label="Master password"
+                  error={quickError}
+                  hint="Needed once, to turn quick unlock on."
+                >
+                  {(p) => (
+                    <input
+                      {...p}
+                      className="input"
+                      type="password"
+                      autoComplete="current-password"
+                      value={quickPassword}
+                      onChange={(e) => setQuickPassword(e.target.value)}
+                    />
+                  )}
+                </Field>
+              ) : null}
+            </div>
+          ) : null}
           <h3 className="form-section-title">Change master password</h3>
           <div className="form-grid">
             <Field label="Current password" optional error={pwError}>
@@ -215,7 +282,9 @@ export function PreferencesDialog({
           <button
             type="submit"
             className="btn btn-primary"
-            disabled={busy || (next.length > 0 && next.length < 8)}
+            disabled={
+              busy || (next.length > 0 && next.length < 8) || (quickChanged && quickOn && !quickPassword)
+            }
           >
             {busy ? <span className="spinner" aria-hidden /> : null}
             Save

@@ -51,6 +51,29 @@ export function UnlockScreen({
   const [now, setNow] = useState(() => Date.now())
   const [capsLock, setCapsLock] = useState(false)
   const inputRef = useRef<HTMLInputElement>(null)
+  const [quickEnabled, setQuickEnabled] = useState(false)
+
+  useEffect(() => {
+    call('quickUnlockStatus', {}).then(
+      (q) => setQuickEnabled(q.enabled),
+      () => setQuickEnabled(false),
+    )
+  }, [])
+
+  const quickUnlock = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      onUnlocked(await call('quickUnlock', {}))
+    } catch (err) {
+      setBusy(false)
+      setError(messageOf(err))
+      call('quickUnlockStatus', {}).then(
+        (q) => setQuickEnabled(q.enabled),
+        () => setQuickEnabled(false),
+      )
+    }
+  }
 
   const waiting = Math.max(0, Math.ceil((waitUntil - now) / 1000))
   useEffect(() => {
@@ -135,6 +158,17 @@ export function UnlockScreen({
             {busy ? <span className="spinner" aria-hidden /> : <Icon name="lock" size="sm" />}
             {busy ? 'Unlocking…' : waiting > 0 ? `Wait ${waiting} s` : 'Unlock'}
           </button>
+          {quickEnabled ? (
+            <button
+              type="button"
+              className="btn btn-lg btn-block"
+              disabled={busy}
+              onClick={() => void quickUnlock()}
+            >
+              <Icon name="shield" size="sm" />
+              Unlock with the system keychain
+            </button>
+          ) : null}
         </form>
         <p className="auth-footer">
           Keyshelf locks itself after a few idle minutes and when your screen locks.

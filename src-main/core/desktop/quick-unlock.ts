@@ -1,0 +1,94 @@
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import type { QuickUnlockStatus } from '../../../src-shared/model'
+import { wipe } from '../crypto/subkeys'
+import { openDatabase } from '../db/open-database'
+import { KeyshelfError } from '../errors'
+import { readHeader, unlockHeader } from '../vault/vault-header'
+
+/**
+ * The OS keychain, as far as quick unlock needs it (Electron's safeStorage on desktop; fakes in tests).
+ * `unavailableReason` is null when it can protect a secret, else a sentence saying why not.
+ */
+export interface SecretProtector {
+  unavailableReason(): string | null
+  encrypt(plain: string): Buffer
+  decrypt(data: Buffer): string
+}
+
+/** Where the protected blob lives (a 0600 file in userData on desktop). */
+export interface BlobStore {
+  read(): Buffer | null
+  write(data: Buffer): void
+  remove(): void
+}
+
+/** A 0600 file written through a temp file and rename. */
+export function fileBlobStore(path: string): BlobStore {
+  return {
+    read: () => (existsSync(path) ? readFileSync(path) : null),
+    write: (data) => {
+      const tmp = `${path}.tmp`
+      writeFileSync(tmp, data, { mode: 0o600 })
+      chmodSync(tmp, 0o600)
+      renameSync(tmp, path)
+    },
+    remove: () => rmSync(path, { force: true }),
+  }
+}
+
+/** Checks a master password against the vault file without touching the open session. */
+export async function verifyVaultPassword(vaultPath: string, password: string): Promise<void> {
+  const db = openDatabase(vaultPath, { readonly: true })
+  try {
+    wipe(await unlockHeader(readHeader(db), password)) // throws WrongPasswordError
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Quick unlock, off by default: the master password kept encrypted by the OS keychain, so unlocking needs
+ * no typing while the OS session is the user's. Refused when the keychain cannot really protect it (on
+ * Linux, safeStorage's 'basic_text' backend uses a hard-coded key).
+ */
+export class QuickUnlock {
+  constructor(
+    private readonly protector: SecretProtector,
+    private readonly store: BlobStore,
+  ) {}
+
+  status(): QuickUnlockStatus {
+    const reason = this.protector.unavailableReason()
+    return { available: reason === null, enabled: reason === null && this.store.read() !== null, reason }
+  }
+
+  /** Stores the (already verified) password under the keychain's protection. */
+  enable(password: string): QuickUnlockStatus {
+    const reason = this.protector.unavailableReason()
+    if (reason !== null) throw new KeyshelfError('INVALID_INPUT', reason)
+    this.store.write(this.protector.encrypt(password))
+    return this.status()
+  }
+
+  disable(): QuickUnlockStatus {
+    this.store.remove()
+    return this.status()
+  }
+
+  /** The stored password; an unreadable blob is removed and reported, never guessed around. */
+  password(): string {
+    const reason = this.protector.unavailableReason()
+    if (reason !== null) throw new KeyshelfError('INVALID_INPUT', reason)
+    const blob = this.store.read()
+    if (!blob) throw new KeyshelfError('NOT_FOUND', 'Quick unlock is off. Enter your master password.')
+    try {
+      return this.protector.decrypt(blob)
+    } catch {
+      this.store.remove()
+      throw new KeyshelfError(
+        'INVALID_INPUT',
+        'The keychain could not read the quick-unlock entry, so it was removed. Enter your master password.',
+      )
+    }
+  }
+}
