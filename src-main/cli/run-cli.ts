@@ -151,6 +151,12 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
     io.stderr.write(`keyshelf: ${corrupt.message}\n`)
     return { code: EXIT.corrupt, signal: null }
   }
+  if (isBusy(err)) {
+    io.stderr.write(
+      'keyshelf: the vault stayed busy (another Keyshelf is writing to it). Nothing was changed; try again.\n',
+    )
+    return { code: EXIT.error, signal: null }
+  }
   if (isZodError(err)) {
     const issues = err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
     io.stderr.write(`keyshelf: ${oneLine(issues)}\n`)
@@ -164,14 +170,19 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
   return { code: EXIT.error, signal: null }
 }
 
-function isCorruptDatabase(err: unknown): boolean {
+function sqliteCode(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code
-  return (
-    err instanceof Error &&
-    err.name === 'SqliteError' &&
-    typeof code === 'string' &&
-    (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
-  )
+  return err instanceof Error && err.name === 'SqliteError' && typeof code === 'string' ? code : null
+}
+
+function isCorruptDatabase(err: unknown): boolean {
+  const code = sqliteCode(err)
+  return code !== null && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+}
+
+function isBusy(err: unknown): boolean {
+  const code = sqliteCode(err)
+  return code !== null && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
 }
 
 function isZodError(err: unknown): err is { issues: { path: PropertyKey[]; message: string }[] } {
