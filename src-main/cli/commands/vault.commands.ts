@@ -1,5 +1,5 @@
 import type { CredentialView, RotationStatus } from '../../../src-shared/model'
-import { DEFAULT_KDF } from '../../../src-shared/model'
+import { DEFAULT_KDF, PROVIDERS } from '../../../src-shared/model'
 import { contract } from '../../../src-shared/contract'
 import {
   type CliCommand,
@@ -251,7 +251,7 @@ export const vaultCommands: CliCommand[] = [
     usage:
       'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
     summary: 'add a key (add a second field with key add-field)',
-    help: 'Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.',
+    help: `Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.\n--provider is one of ${PROVIDERS.join(', ')} (default manual). --rotate-every defaults to 90 days (never for --public).`,
     options: {
       'env-var': { type: 'string' },
       public: { type: 'boolean' },
