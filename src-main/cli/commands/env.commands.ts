@@ -74,7 +74,7 @@ export const envCommands: CliCommand[] = [
           ctx.err(`Added ${pattern} to ${git.repoRoot}/.gitignore.`)
         } else {
           ctx.err(
-            `Warning: ${out} is in a git work tree and not ignored by git. Re-run with --gitignore to add it.`,
+            `Warning: ${out} is in a git work tree and not ignored by git. Re-run with --force --gitignore to add it to .gitignore.`,
           )
         }
       }
