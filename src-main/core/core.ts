@@ -92,32 +92,35 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       throw new KeyshelfError('INVALID_INPUT', 'Enter your master password to turn on quick unlock.')
     }
     await verifyVaultPassword(this.vaultPath, input.password) // WRONG_PASSWORD if not
-    return this.quick.enable(input.password)
+    // The keychain keeps the vault's data key, not the password: a leaked entry opens this vault only, and
+    // survives password changes because changing the password re-wraps the same data key.
+    const key = this.dataKeyForQuickUnlock()
+    try {
+      return this.quick.enable(key.toString('base64'))
+    } finally {
+      key.fill(0)
+    }
   }
 
   async quickUnlock(): Promise<VaultStatus> {
     if (!this.quick)
       throw new KeyshelfError('INVALID_INPUT', 'Quick unlock is only available in the desktop app.')
+    const key = Buffer.from(this.quick.secret(), 'base64')
     try {
-      return await this.unlock({ password: this.quick.password() })
+      return await this.unlockWithDataKey(key)
     } catch (err) {
       if (err instanceof KeyshelfError && err.code === 'WRONG_PASSWORD') {
-        // The password changed elsewhere (e.g. the CLI): the stored one is useless now.
+        // The vault was replaced or re-created: the stored key is useless now.
         this.quick.disable()
         throw new KeyshelfError(
           'WRONG_PASSWORD',
-          'Quick unlock is out of date (the master password changed), so it was turned off. Enter your master password.',
+          'Quick unlock no longer matches this vault, so it was turned off. Enter your master password.',
         )
       }
       throw err
+    } finally {
+      key.fill(0)
     }
-  }
-
-  /** Keeps quick unlock working across a password change made here. */
-  override async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
-    const result = await super.changePassword(input)
-    if (this.quick?.status().enabled) this.quick.enable(input.next)
-    return result
   }
 
   async listConnections(input: ParsedInput<'listConnections'>): Promise<ConnectionView[]> {

@@ -36,6 +36,7 @@ import type {
 } from '../../src-shared/model'
 import { DEFAULT_KDF } from '../../src-shared/model'
 import { assertKdfParams } from './crypto/kdf'
+import { AuthenticationFailedError, open, seal } from './crypto/aead'
 import { deriveSubkeys, wipe, type SessionKeys } from './crypto/subkeys'
 import { openDatabase } from './db/open-database'
 import {
@@ -78,6 +79,8 @@ export interface ServiceDeps {
 }
 
 const HOUR_MS = 3_600_000
+const KEY_CHECK_TEXT = 'keyshelf key check v1'
+const KEY_CHECK_AAD = 'meta:key_check:value'
 
 interface Session {
   header: VaultHeader
@@ -187,6 +190,11 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     }
     try {
       this.loadOverview(s)
+      const check = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get()
+      if (!check) {
+        const blob = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
+        db.prepare("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(blob)
+      }
     } catch (err) {
       wipe(dataKey, keys.enc, keys.fingerprint)
       throw err
@@ -254,6 +262,41 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     this.write(s, () => this.audit(s, 'unlock', null, {}))
     for (const hook of this.unlockHooks) hook()
     return this.status()
+  }
+
+  /**
+   * Unlocks with the vault's data key (quick unlock: the OS keychain keeps it). The key is checked against
+   * a sealed value in the header table; one that does not open this vault is WRONG_PASSWORD and writes nothing.
+   */
+  async unlockWithDataKey(key: Buffer): Promise<VaultStatus> {
+    if (!this.vaultExists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
+    if (this.session) this.dropSession()
+    const db = this.database()
+    const header = readHeader(db)
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as
+      { value: string } | undefined
+    const keys = deriveSubkeys(key, header.vaultId)
+    try {
+      if (!row || key.length !== 32) throw new AuthenticationFailedError()
+      open(keys.enc, Buffer.from(row.value, 'base64'), KEY_CHECK_AAD)
+    } catch (err) {
+      if (!(err instanceof AuthenticationFailedError)) throw err
+      throw new KeyshelfError(
+        'WRONG_PASSWORD',
+        'The quick-unlock key does not open this vault. Enter your master password.',
+      )
+    } finally {
+      wipe(keys.enc, keys.fingerprint)
+    }
+    const s = this.startSession(header, Buffer.from(key))
+    this.write(s, () => this.audit(s, 'unlock', null, { method: 'quick-unlock' }))
+    for (const hook of this.unlockHooks) hook()
+    return this.status()
+  }
+
+  /** A copy of the unlocked data key, for quick unlock only (handed to the OS keychain, never stored in clear). */
+  dataKeyForQuickUnlock(): Buffer {
+    return Buffer.from(this.requireSession().dataKey)
   }
 
   async lock(): Promise<VaultStatus> {

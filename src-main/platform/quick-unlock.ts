@@ -9,7 +9,7 @@ export const safeStorageProtector: SecretProtector = {
   unavailableReason() {
     if (!safeStorage.isEncryptionAvailable()) return 'The operating system keychain is not available.'
     if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
-      return 'No keyring (GNOME Keyring or KWallet) is running, so the password could only be stored with a built-in key. Quick unlock stays off.'
+      return 'No keyring (GNOME Keyring or KWallet) is running, so the vault key could only be stored with a built-in key. Quick unlock stays off.'
     }
     return null
   },

@@ -47,7 +47,7 @@ export async function verifyVaultPassword(vaultPath: string, password: string): 
 }
 
 /**
- * Quick unlock, off by default: the master password kept encrypted by the OS keychain, so unlocking needs
+ * Quick unlock, off by default: the vault's data key (base64) kept encrypted by the OS keychain, so unlocking needs
  * no typing while the OS session is the user's. Refused when the keychain cannot really protect it (on
  * Linux, safeStorage's 'basic_text' backend uses a hard-coded key).
  */
@@ -62,11 +62,11 @@ export class QuickUnlock {
     return { available: reason === null, enabled: reason === null && this.store.read() !== null, reason }
   }
 
-  /** Stores the (already verified) password under the keychain's protection. */
-  enable(password: string): QuickUnlockStatus {
+  /** Stores the data key under the keychain's protection (the caller verified the password first). */
+  enable(secret: string): QuickUnlockStatus {
     const reason = this.protector.unavailableReason()
     if (reason !== null) throw new KeyshelfError('INVALID_INPUT', reason)
-    this.store.write(this.protector.encrypt(password))
+    this.store.write(this.protector.encrypt(secret))
     return this.status()
   }
 
@@ -75,8 +75,8 @@ export class QuickUnlock {
     return this.status()
   }
 
-  /** The stored password; an unreadable blob is removed and reported, never guessed around. */
-  password(): string {
+  /** The stored data key (base64); an unreadable blob is removed and reported, never guessed around. */
+  secret(): string {
     const reason = this.protector.unavailableReason()
     if (reason !== null) throw new KeyshelfError('INVALID_INPUT', reason)
     const blob = this.store.read()

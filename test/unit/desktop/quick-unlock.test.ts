@@ -115,10 +115,20 @@ describe('quick unlock', () => {
     expect((await core.quickUnlock()).state).toBe('unlocked')
   })
 
-  it('turns itself off when the password changed elsewhere', async () => {
+  it('keeps the data key in the keychain, never the password, and still works after a password change elsewhere', async () => {
     const { core, store, keychain } = await setup()
     await core.setQuickUnlock({ enabled: true, password: PASSWORD })
-    store.write(keychain.encrypt('an old password'))
+    const kept = keychain.decrypt(store.data!)
+    expect(kept).not.toContain(PASSWORD)
+    expect(Buffer.from(kept, 'base64')).toHaveLength(32)
+    await core.lock()
+    expect((await core.quickUnlock()).state).toBe('unlocked')
+  })
+
+  it('turns itself off when the stored key no longer opens the vault', async () => {
+    const { core, store, keychain } = await setup()
+    await core.setQuickUnlock({ enabled: true, password: PASSWORD })
+    store.write(keychain.encrypt(Buffer.alloc(32, 7).toString('base64')))
     await core.lock()
     await expect(core.quickUnlock()).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
     expect(store.data).toBeNull()

@@ -218,8 +218,9 @@ export function PreferencesDialog({
               <label className="check">
                 <input type="checkbox" checked={quickOn} onChange={(e) => setQuickOn(e.target.checked)} />
                 <span>
-                  Unlock without typing the master password on this computer. The password is kept encrypted
-                  by the system keychain, so anyone signed in to your account here can open the vault.
+                  Unlock without typing the master password on this computer. The vault&apos;s key (never your
+                  password) is kept encrypted by the system keychain, so anyone signed in to your account here
+                  can open the vault.
                 </span>
               </label>
               {quickOn && !quick.enabled ? (
