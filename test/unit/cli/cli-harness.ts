@@ -71,7 +71,6 @@ function baseEnv(home: string): Record<string, string> {
   }
 }
 
-
 const sandboxHome = mkdtempSync(join(tmpdir(), 'keyshelf-cli-home-'))
 
 /** Runs `node out/main/cli.js …args` and resolves with its exit status and output. */
