@@ -372,6 +372,19 @@ describe('get is byte-exact', () => {
       expect(results[i]?.stdoutBytes.equals(Buffer.from(value, 'utf8'))).toBe(true)
     })
   })
+
+  it('concurrent processes wait for each other: rotations and reads at once all succeed', async () => {
+    const names = ['NEWLINES', 'CRLF', 'QUOTES', 'EMOJI']
+    const next = names.map((n) => secret(`${n}_rotated_concurrently_${randomBytes(6).toString('hex')}`))
+    await Promise.all([
+      ...names.map((n, i) =>
+        v.ok(['key', 'rotate', `Bytes/Test/${n}`, '--value-stdin'], { stdin: next[i] ?? '' }),
+      ),
+      ...names.map(() => v.ok(['key', 'list', 'Bytes', '--json'])),
+    ])
+    const after = await Promise.all(names.map((n) => v.ok(['get', `Bytes/Test/${n}`])))
+    expect(after.map((r) => r.out)).toEqual(next)
+  })
 })
 
 describe('due', () => {
