@@ -128,7 +128,8 @@ export async function runCli(
       parsed = parseCommandArgs(cmd, remaining)
     } catch (err) {
       if (err instanceof KeyshelfError) throw err
-      const msg = err instanceof Error ? err.message.split('\n')[0] : 'bad arguments'
+      const msg =
+        err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/\.+$/, '') : 'bad arguments'
       throw new UsageError(`${msg}. usage: keyshelf ${cmd.usage}`)
     }
     const code = await cmd.run(ctx, parsed.opts, parsed.args)
@@ -158,7 +159,9 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
     return { code: EXIT.error, signal: null }
   }
   if (isZodError(err)) {
-    const issues = err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
+    // Name the field (envVar, name, …), not its place in the request (fields.0.envVar).
+    const field = (path: PropertyKey[]) => path.filter((p) => typeof p === 'string').pop() ?? 'input'
+    const issues = err.issues.map((i) => `${field(i.path)}: ${i.message}`).join('; ')
     io.stderr.write(`keyshelf: ${oneLine(issues)}\n`)
     return { code: EXIT.error, signal: null }
   }
