@@ -71,11 +71,21 @@ function baseEnv(home: string): Record<string, string> {
   }
 }
 
-const sandboxHome = mkdtempSync(join(tmpdir(), 'keyshelf-cli-home-'))
+const dirs: string[] = []
+let sandboxHome: string | null = null
+
+/** HOME for the CLI: a temp dir, so the default vault path never points at a real one. */
+function sandbox(): string {
+  if (sandboxHome === null || !existsSync(sandboxHome)) {
+    sandboxHome = mkdtempSync(join(tmpdir(), 'keyshelf-cli-home-'))
+    dirs.push(sandboxHome)
+  }
+  return sandboxHome
+}
 
 /** Runs `node out/main/cli.js …args` and resolves with its exit status and output. */
 export function ks(args: string[], opts: KsOptions = {}): Promise<KsResult> {
-  const env: Record<string, string> = { ...baseEnv(sandboxHome) }
+  const env: Record<string, string> = { ...baseEnv(sandbox()) }
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k]
     else env[k] = v
@@ -140,8 +150,6 @@ export interface TestVault {
   remove(): void
 }
 
-const dirs: string[] = []
-
 /** Makes a temp dir with a vault path (not created yet unless `init` is true). */
 export async function tempVault(init = true): Promise<TestVault> {
   const dir = mkdtempSync(join(tmpdir(), 'keyshelf-cli-'))
@@ -179,8 +187,6 @@ export async function tempVault(init = true): Promise<TestVault> {
 export function cleanup(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 }
-
-process.on('exit', () => rmSync(sandboxHome, { recursive: true, force: true }))
 
 /** An ISO day `n` days before now (UTC). */
 export function daysAgo(n: number): string {
