@@ -81,6 +81,10 @@ export class InvalidInputError extends KeyshelfError {
 /** Converts anything thrown into serialisable error data without leaking unknown messages. */
 export function toErrorData(err: unknown): KeyshelfErrorData {
   if (err instanceof KeyshelfError) return err.toData()
+  const sqlite = (err as { code?: unknown } | null)?.code
+  if (sqlite === 'SQLITE_CORRUPT' || sqlite === 'SQLITE_NOTADB') {
+    return new VaultCorruptError('the database file is damaged').toData()
+  }
   return {
     code: 'INTERNAL',
     message: 'An internal error occurred. The vault was not changed.',

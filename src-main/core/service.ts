@@ -53,7 +53,8 @@ import type { Clock, SecretClipboard, Settings } from './platform-ports'
 import { MemoryClipboard, MemorySettings } from './platform-ports'
 import { countDue, rotationInfo } from './rotation/rotation-status'
 import {
-  createHeader,
+  buildHeader,
+  storeHeader,
   hasHeader,
   readHeader,
   rewrapHeader,
@@ -133,13 +134,16 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   // ------------------------------------------------------------------ lifecycle
 
   private vaultExists(): boolean {
-    if (this.db) return hasHeader(this.db)
-    return this.vaultPath !== ':memory:' && existsSync(this.vaultPath)
+    if (!this.db && (this.vaultPath === ':memory:' || !existsSync(this.vaultPath))) return false
+    const db = this.database()
+    // A file with neither a header nor data (a create interrupted between schema and header) is no vault.
+    if (hasHeader(db)) return true
+    return db.prepare('SELECT 1 FROM apps LIMIT 1').get() !== undefined
   }
 
   private database(): Database {
     if (!this.db) {
-      if (!this.vaultExists() && this.vaultPath !== ':memory:') {
+      if (this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)) {
         throw new KeyshelfError(
           'NO_VAULT',
           `No vault at ${this.vaultPath}. Create one first (keyshelf init).`,
@@ -229,12 +233,14 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     }
     // Refuse weak parameters before a file exists: a header-less file would block a later create.
     assertKdfParams(kdf)
+    // Argon2 runs before any file exists; the file then gets its schema and header in a few milliseconds.
+    const created = await buildHeader(input.password, kdf, this.clock())
     const fileIsNew = this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)
-    this.db = openDatabase(this.vaultPath)
-    let created: { header: VaultHeader; dataKey: Buffer }
+    this.db ??= openDatabase(this.vaultPath)
     try {
-      created = await createHeader(this.db, input.password, kdf, this.clock())
+      storeHeader(this.db, created.header)
     } catch (err) {
+      wipe(created.dataKey)
       // Leave no half-made vault behind: a header-less file would make the next create refuse.
       this.db.close()
       this.db = null

@@ -164,7 +164,7 @@ export class ProviderSyncService {
     if (!verified.valid) {
       throw new KeyshelfError(
         'PROVIDER_ERROR',
-        `${DISPLAY[input.provider]} did not accept the key: ${verified.reason ?? 'it is not valid'}. Nothing was saved.`,
+        `${DISPLAY[input.provider]} did not accept the key: ${(verified.reason ?? 'it is not valid').replace(/\.+$/, '')}. Nothing was saved.`,
       )
     }
     const envName = input.environmentName ?? verified.environmentName

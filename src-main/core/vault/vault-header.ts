@@ -90,9 +90,11 @@ function writeHeader(db: Database, h: VaultHeader): void {
   put.run('header_checksum', checksum(h))
 }
 
-/** Creates a header with a fresh random data key; returns the data key (caller owns and wipes it). */
-export async function createHeader(
-  db: Database,
+/**
+ * Builds a header with a fresh random data key, touching no file (Argon2 runs before any vault exists, so an
+ * interrupted create leaves nothing behind). Returns the data key (caller owns and wipes it).
+ */
+export async function buildHeader(
   password: string,
   kdf: KdfParams,
   now: number,
@@ -111,8 +113,12 @@ export async function createHeader(
     createdAt: now,
   }
   wipe(kek)
-  db.transaction(() => writeHeader(db, header))()
   return { header, dataKey }
+}
+
+/** Writes a header built by {@link buildHeader}, in one transaction. */
+export function storeHeader(db: Database, header: VaultHeader): void {
+  db.transaction(() => writeHeader(db, header))()
 }
 
 /** Derives the KEK and unwraps the data key. Raises WrongPasswordError; writes nothing. */

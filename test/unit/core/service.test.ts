@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../src-main/core/db/open-database'
 import { dispatch } from '../../../src-main/core/ipc-dispatch'
 import { MemoryClipboard, MemorySettings } from '../../../src-main/core/platform-ports'
 import { DAY_MS } from '../../../src-main/core/rotation/rotation-status'
@@ -32,6 +33,17 @@ describe('vault lifecycle', () => {
     await expect(again.create({ password: 'another password' })).rejects.toMatchObject({
       code: 'VAULT_EXISTS',
     })
+  })
+
+  it('treats a file left by an interrupted create (schema, no header, no data) as no vault', async () => {
+    const v = await vault()
+    const path = v.path + '.half'
+    openDatabase(path).close() // what a create killed between schema and header leaves behind
+    const svc = new KeyshelfService({ vaultPath: path })
+    cleanups.push(() => svc.close())
+    expect((await svc.status()).state).toBe('no-vault')
+    await svc.create({ password: 'a good password', kdf: { memoryKiB: 19 * 1024, iterations: 2 } })
+    expect((await svc.status()).state).toBe('unlocked')
   })
 
   it('unlocks with the right password, rejects a wrong one with WRONG_PASSWORD', async () => {
