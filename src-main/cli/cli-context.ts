@@ -39,8 +39,12 @@ export class CliContext {
 
   /** The core over the chosen vault (not unlocked). */
   core(): KeyshelfCore {
+    // Test-only: die by SIGKILL right after a provider answered a rotation, before the vault commit, to prove
+    // the rotation journal recovers from a real crash. Named so it cannot be set by accident.
+    const crash = this.io.env.KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER === '1'
     this.coreInstance ??= createCore({
       vaultPath: this.global.vault,
+      ...(crash ? { afterProviderAnswer: () => process.kill(process.pid, 'SIGKILL') } : {}),
       onProgress: (e) => {
         if (this.io.stderr.isTTY) {
           const total = e.total !== null ? `/${e.total}` : ''
