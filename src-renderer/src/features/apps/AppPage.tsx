@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { CredentialView, Environment } from '../../../../src-shared/model'
 import { CopyTextButton } from '../../components/CopyTextButton'
 import { EmptyState } from '../../components/EmptyState'
@@ -6,7 +6,13 @@ import { Icon } from '../../components/Icon'
 import { call } from '../../lib/api.client'
 import { PROVIDER_LABELS, plural } from '../../lib/format'
 import { useLoad } from '../../lib/use-load.hook'
+import { useToast } from '../../components/Toasts'
+import { messageOf } from '../../lib/api.client'
 import { KeysTable, type KeyAction } from '../keys/KeysTable'
+import { ProvidersDialog } from '../providers/ProvidersDialog'
+import { RotateViaProviderDialog } from '../providers/RotateViaProviderDialog'
+import { ExportDialog } from '../transfer/ExportDialog'
+import { ImportDialog } from '../transfer/ImportDialog'
 import { useShell } from '../shell/shell.context'
 
 function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link' | 'plug' }) {
@@ -53,6 +59,13 @@ export function AppPage({
   const credsReady = creds.data !== undefined && creds.loadedKey?.split(':')[0] === (env?.id ?? 'none')
   const credentials = credsReady ? (creds.data ?? []) : null
   const tabRefs = useRef(new Map<string, HTMLButtonElement>())
+  const toast = useToast()
+  const conns = useLoad(() => call('listConnections', { appId }), `${appId}:${version}`)
+  const [local, setLocal] = useState<
+    | null
+    | { kind: 'export' | 'import' | 'providers' }
+    | { kind: 'rotate-provider'; credential: CredentialView }
+  >(null)
 
   useEffect(() => {
     onEnvironment(env)
@@ -79,8 +92,16 @@ export function AppPage({
   }
 
   const onKeyAction = (action: KeyAction, c: CredentialView) => {
-    if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
-    else if (action === 'history') openDialog({ kind: 'history', credential: c })
+    const connected = (conns.data ?? []).some((x) => x.provider === c.provider)
+    if (action === 'rotate' && connected && c.providerCredentialId)
+      setLocal({ kind: 'rotate-provider', credential: c })
+    else if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
+    else if (action === 'verify') {
+      call('verifyCredential', { credentialId: c.id })
+        .then((r) => toast(r.message))
+        .catch((err: unknown) => toast(messageOf(err), 'error'))
+        .finally(() => changed())
+    } else if (action === 'history') openDialog({ kind: 'history', credential: c })
     else if (action === 'edit' && env) openDialog({ kind: 'credential', environment: env, credential: c })
     else if (action === 'delete') {
       openDialog({
@@ -117,6 +138,13 @@ export function AppPage({
           </div>
         </div>
         <div className="header-actions">
+          <button type="button" className="btn btn-sm" onClick={() => setLocal({ kind: 'providers' })}>
+            <Icon name="plug" size="sm" />
+            Providers
+            {conns.data && conns.data.length > 0 ? (
+              <span className="muted">· {conns.data.length}</span>
+            ) : null}
+          </button>
           <button type="button" className="btn btn-sm" onClick={() => openDialog({ kind: 'app', app })}>
             <Icon name="pencil" size="sm" />
             Edit app
@@ -243,6 +271,17 @@ export function AppPage({
                 >
                   <Icon name="trash" size="sm" />
                 </button>
+                <button type="button" className="btn btn-sm" onClick={() => setLocal({ kind: 'import' })}>
+                  Import
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  disabled={!credentials || credentials.length === 0}
+                  onClick={() => setLocal({ kind: 'export' })}
+                >
+                  Export
+                </button>
                 <button
                   type="button"
                   className="btn btn-primary btn-sm"
@@ -287,6 +326,30 @@ export function AppPage({
             {creds.error ? <p className="field-error">{creds.error}</p> : null}
           </section>
         </>
+      ) : null}
+      {local?.kind === 'providers' ? (
+        <ProvidersDialog appId={appId} appName={app.name} onClose={() => setLocal(null)} />
+      ) : null}
+      {local?.kind === 'export' && env ? (
+        <ExportDialog
+          environment={env}
+          fields={(credentials ?? []).flatMap((c) => c.fields)}
+          onClose={() => setLocal(null)}
+        />
+      ) : null}
+      {local?.kind === 'import' && env ? (
+        <ImportDialog environment={env} onClose={() => setLocal(null)} />
+      ) : null}
+      {local?.kind === 'rotate-provider' ? (
+        <RotateViaProviderDialog
+          credential={local.credential}
+          onClose={() => setLocal(null)}
+          onManual={() => {
+            const c = local.credential
+            setLocal(null)
+            openDialog({ kind: 'rotate', credential: c })
+          }}
+        />
       ) : null}
     </div>
   )

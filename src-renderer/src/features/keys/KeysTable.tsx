@@ -10,7 +10,7 @@ import type { RevealStore } from './reveal-store'
 import { useSecretCopy } from './use-copy.hook'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
 
-export type KeyAction = 'rotate' | 'edit' | 'history' | 'delete'
+export type KeyAction = 'rotate' | 'edit' | 'history' | 'delete' | 'verify'
 
 interface Row {
   credential: CredentialView
@@ -309,7 +309,26 @@ export function KeysTable({
                     </div>
                   </div>
                 </td>
-                <td>{first ? <StatusBadge rotation={c.rotation} expiresAt={c.expiresAt} /> : null}</td>
+                <td>
+                  {first ? <StatusBadge rotation={c.rotation} expiresAt={c.expiresAt} /> : null}
+                  {first && c.rotationState === 'unknown' ? (
+                    <span className="unknown-state">
+                      <span className="badge badge-unknown" data-status="rotation-unknown">
+                        rotation unknown
+                      </span>
+                      <button
+                        type="button"
+                        className="btn btn-sm"
+                        onClick={(e) => {
+                          e.stopPropagation()
+                          onAction('verify', c)
+                        }}
+                      >
+                        Verify
+                      </button>
+                    </span>
+                  ) : null}
+                </td>
                 <td className="date-cell">
                   {first ? (
                     <span
