@@ -132,7 +132,13 @@ export interface Vault {
  * cheap test KDF and PASSWORD). Short clipboard and re-mask times by default so tests can watch them expire.
  */
 export async function createVault(
-  opts: { state?: 'none' | 'locked' | 'unlocked'; prefs?: Partial<Preferences>; quickUnlock?: boolean } = {},
+  opts: {
+    state?: 'none' | 'locked' | 'unlocked'
+    prefs?: Partial<Preferences>
+    quickUnlock?: boolean
+    /** The native save dialog's answer: files are saved in this folder under the suggested name. */
+    saveDir?: string
+  } = {},
 ): Promise<Vault> {
   const dir = mkdtempSync(join(tmpdir(), 'keyshelf-e2e-'))
   const path = join(dir, 'vault.db')
@@ -153,6 +159,9 @@ export async function createVault(
     clipboard,
     settings,
     ...(quickUnlock ? { quickUnlock } : {}),
+    ...(opts.saveDir
+      ? { dialogs: { chooseSavePath: async (name: string) => join(opts.saveDir ?? '', name) } }
+      : {}),
   })
   const state = opts.state ?? 'unlocked'
   if (state !== 'none') await core.create({ password: PASSWORD, kdf: TEST_KDF })
