@@ -259,10 +259,9 @@ export class ProviderSyncService {
     progress(`Contacting ${DISPLAY[c.provider]}`, 0, null)
     const finishedOverlaps = await this.finishOverlaps(c, conn)
     // 1. Everything remote first; nothing local changes if any call fails.
+    // Novu environments map to Keyshelf environments; Cloudflare accounts are not environments.
     const remoteEnvs: RemoteEnvironment[] =
-      adapter.capabilities.environments && adapter.listEnvironments
-        ? await adapter.listEnvironments(conn)
-        : []
+      c.provider === 'novu' && adapter.listEnvironments ? await adapter.listEnvironments(conn) : []
     const remoteKeys: RemoteKey[] = await adapter.list(conn, {
       onProgress: (done, total) => progress(`Reading ${DISPLAY[c.provider]} keys`, done, total ?? null),
     })

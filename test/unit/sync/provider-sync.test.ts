@@ -54,6 +54,8 @@ describe('Cloudflare sync', () => {
 
     const again = await svc.syncProviders({ appId })
     expect(again[0]).toMatchObject({ added: 0, revoked: 0, updated: 0, unchanged: 120 })
+    // Cloudflare accounts are not environments: only the one the token was stored in exists.
+    expect((await svc.listEnvironments({ appId })).map((e) => e.name)).toEqual(['Production'])
 
     const [victimId] = [...cf.state.tokens.keys()].filter((id) => id !== cf.state.adminId)
     cf.state.tokens.delete(victimId!)
