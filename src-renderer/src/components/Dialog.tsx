@@ -75,3 +75,26 @@ export function Dialog({
     </RD.Root>
   )
 }
+
+/** The footer of a form dialog: Cancel, and a submit button that shows a spinner while busy. */
+export function SubmitFooter({
+  onCancel,
+  busy,
+  label,
+}: {
+  onCancel: () => void
+  busy: boolean
+  label: string
+}) {
+  return (
+    <div className="dialog-footer">
+      <button type="button" className="btn" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {busy ? <span className="spinner" aria-hidden /> : null}
+        {label}
+      </button>
+    </div>
+  )
+}

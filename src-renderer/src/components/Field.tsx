@@ -58,3 +58,24 @@ export function FormError({ message }: { message: string | null }) {
     </div>
   )
 }
+
+/** The optional free-text notes field every record has. */
+export function NotesField({
+  value,
+  onChange,
+  error,
+  className,
+}: {
+  value: string
+  onChange: (v: string) => void
+  error?: string | null | undefined
+  className?: string
+}) {
+  return (
+    <Field label="Notes" optional error={error} {...(className ? { className } : {})}>
+      {(p) => (
+        <textarea {...p} className="textarea" value={value} onChange={(e) => onChange(e.target.value)} />
+      )}
+    </Field>
+  )
+}

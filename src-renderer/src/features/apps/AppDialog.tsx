@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { contract, type AppSummary } from '../../../../src-shared/contract'
-import { Dialog } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { Dialog, SubmitFooter } from '../../components/Dialog'
+import { Field, FormError, NotesField } from '../../components/Field'
 import { call, messageOf } from '../../lib/api.client'
 import { serverErrors, splitList, validate } from '../../lib/validate'
 import { useShell } from '../shell/shell.context'
@@ -96,27 +96,10 @@ export function AppDialog({ app, onClose }: { app?: AppSummary | undefined; onCl
           <Field label="Tags" optional hint="Separate with commas." error={show('tags')}>
             {(p) => <input {...p} className="input" value={tags} onChange={(e) => setTags(e.target.value)} />}
           </Field>
-          <Field label="Notes" optional error={show('notes')}>
-            {(p) => (
-              <textarea
-                {...p}
-                className="textarea"
-                value={notes}
-                onChange={(e) => setNotes(e.target.value)}
-              />
-            )}
-          </Field>
+          <NotesField value={notes} onChange={setNotes} error={show('notes')} />
           <FormError message={error} />
         </div>
-        <div className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? <span className="spinner" aria-hidden /> : null}
-            {app ? 'Save changes' : 'Add app'}
-          </button>
-        </div>
+        <SubmitFooter onCancel={onClose} busy={busy} label={app ? 'Save changes' : 'Add app'} />
       </form>
     </Dialog>
   )

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import { contract } from '../../../../src-shared/contract'
 import type { Environment } from '../../../../src-shared/model'
-import { Dialog } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { Dialog, SubmitFooter } from '../../components/Dialog'
+import { Field, FormError, NotesField } from '../../components/Field'
 import { call, messageOf } from '../../lib/api.client'
 import { serverErrors, urlError, validate } from '../../lib/validate'
 import { useShell } from '../shell/shell.context'
@@ -141,27 +141,14 @@ export function EnvironmentDialog({
               />
             )}
           </Field>
-          <Field label="Notes" optional error={show('notes')}>
-            {(p) => (
-              <textarea
-                {...p}
-                className="textarea"
-                value={notes}
-                onChange={(e) => setNotes(e.target.value)}
-              />
-            )}
-          </Field>
+          <NotesField value={notes} onChange={setNotes} error={show('notes')} />
           <FormError message={error} />
         </div>
-        <div className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? <span className="spinner" aria-hidden /> : null}
-            {environment ? 'Save changes' : 'Add environment'}
-          </button>
-        </div>
+        <SubmitFooter
+          onCancel={onClose}
+          busy={busy}
+          label={environment ? 'Save changes' : 'Add environment'}
+        />
       </form>
     </Dialog>
   )

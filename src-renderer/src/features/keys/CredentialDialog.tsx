@@ -9,8 +9,8 @@ import {
   type FieldKind,
   type ProviderId,
 } from '../../../../src-shared/model'
-import { Dialog } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { Dialog, SubmitFooter } from '../../components/Dialog'
+import { Field, FormError, NotesField } from '../../components/Field'
 import { Icon } from '../../components/Icon'
 import { call, messageOf } from '../../lib/api.client'
 import { PROVIDER_LABELS, fromDateInput, toDateInput } from '../../lib/format'
@@ -502,28 +502,11 @@ export function CredentialDialog({
                 />
               )}
             </Field>
-            <Field label="Notes" optional error={show('notes')} className="span-2">
-              {(p) => (
-                <textarea
-                  {...p}
-                  className="textarea"
-                  value={notes}
-                  onChange={(e) => setNotes(e.target.value)}
-                />
-              )}
-            </Field>
+            <NotesField value={notes} onChange={setNotes} error={show('notes')} className="span-2" />
           </div>
           <FormError message={error} />
         </div>
-        <div className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? <span className="spinner" aria-hidden /> : null}
-            {credential ? 'Save changes' : 'Add key'}
-          </button>
-        </div>
+        <SubmitFooter onCancel={onClose} busy={busy} label={credential ? 'Save changes' : 'Add key'} />
       </form>
     </Dialog>
   )
