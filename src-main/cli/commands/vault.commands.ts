@@ -379,7 +379,7 @@ export const vaultCommands: CliCommand[] = [
             f.kind,
             showMasked(f.masked),
             i === 0 ? st : '',
-            i === 0 ? day(c.lastRotatedAt ?? c.createdAt) : '',
+            i === 0 ? (c.lastRotatedAt !== null ? day(c.lastRotatedAt) : 'never') : '',
           ]),
         )
       }
