@@ -143,6 +143,8 @@ async function main(): Promise<void> {
         command === 'status'
       ) {
         unlocked = (value as VaultStatus).state === 'unlocked'
+        // Decrypt the rest of the key overview in small steps now, so the first search is already warm.
+        if (unlocked && command !== 'status') void service.warmUp()
       }
       if (command === 'setPreferences') {
         applyTheme(value as Preferences)
