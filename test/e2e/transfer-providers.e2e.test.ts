@@ -134,7 +134,12 @@ describe('import', () => {
     await box.fill('API_KEY=sk_live_rotated_by_import\nNEW_ONE=hello\n')
     await expect.poll(() => dialog.getByTestId('import-preview').textContent()).toContain('1 new')
     await dialog.getByRole('button', { name: 'Import', exact: true }).click()
-    await dialog.waitFor({ state: 'detached' })
+    const done = page.getByRole('dialog', { name: 'Imported into Production' })
+    await expect
+      .poll(() => done.getByTestId('import-result').textContent())
+      .toContain('1 key added · 1 changed')
+    await done.getByRole('button', { name: 'Done' }).click()
+    await done.waitFor({ state: 'detached' })
     const creds = await vault.core.listCredentials({})
     const api = creds.find((c) => c.name === 'API')!
     expect(vault.core.readValue(api.id, api.fields[0]!.id)).toBe('sk_live_rotated_by_import')
@@ -178,8 +183,11 @@ describe('providers', () => {
     await expect(confirm.textContent()).resolves.toContain('stops working immediately')
     await noAxe('the rotate-via-provider confirmation')
     await confirm.getByRole('button', { name: 'Rotate at Cloudflare' }).click()
-    await expect.poll(() => confirm.textContent()).toContain('did not answer')
-    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    // The answer was lost: the dialog turns into "verify first" and offers no second rotation.
+    const verifyFirst = page.getByRole('alertdialog', { name: /Verify .* first/ })
+    await expect.poll(() => verifyFirst.textContent()).toContain('did not answer')
+    expect(await verifyFirst.getByRole('button', { name: /Rotate at/ }).count()).toBe(0)
+    await verifyFirst.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => page.locator('[data-status="rotation-unknown"]').count()).toBe(1)
     await page.getByRole('button', { name: 'Verify' }).click()
     await expect.poll(() => page.locator('[data-status="rotation-unknown"]').count()).toBe(0)

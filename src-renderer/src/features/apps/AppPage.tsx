@@ -91,17 +91,20 @@ export function AppPage({
     selectEnv(next, true)
   }
 
+  const verify = (c: CredentialView) => {
+    call('verifyCredential', { credentialId: c.id })
+      .then((r) => toast(r.message))
+      .catch((err: unknown) => toast(messageOf(err), 'error'))
+      .finally(() => changed())
+  }
+
   const onKeyAction = (action: KeyAction, c: CredentialView) => {
     const connected = (conns.data ?? []).some((x) => x.provider === c.provider)
     if (action === 'rotate' && connected && c.providerCredentialId)
       setLocal({ kind: 'rotate-provider', credential: c })
     else if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
-    else if (action === 'verify') {
-      call('verifyCredential', { credentialId: c.id })
-        .then((r) => toast(r.message))
-        .catch((err: unknown) => toast(messageOf(err), 'error'))
-        .finally(() => changed())
-    } else if (action === 'history') openDialog({ kind: 'history', credential: c })
+    else if (action === 'verify') verify(c)
+    else if (action === 'history') openDialog({ kind: 'history', credential: c })
     else if (action === 'edit' && env) openDialog({ kind: 'credential', environment: env, credential: c })
     else if (action === 'delete') {
       openDialog({
@@ -328,7 +331,12 @@ export function AppPage({
         </>
       ) : null}
       {local?.kind === 'providers' ? (
-        <ProvidersDialog appId={appId} appName={app.name} onClose={() => setLocal(null)} />
+        <ProvidersDialog
+          appId={appId}
+          appName={app.name}
+          defaultEnvironment={env?.name}
+          onClose={() => setLocal(null)}
+        />
       ) : null}
       {local?.kind === 'export' && env ? (
         <ExportDialog
@@ -343,7 +351,13 @@ export function AppPage({
       {local?.kind === 'rotate-provider' ? (
         <RotateViaProviderDialog
           credential={local.credential}
+          environmentName={env?.name}
           onClose={() => setLocal(null)}
+          onVerify={() => {
+            const c = local.credential
+            setLocal(null)
+            verify(c)
+          }}
           onManual={() => {
             const c = local.credential
             setLocal(null)

@@ -1,308 +1,251 @@
 import '../transfer/transfer.css'
-import { useEffect, useState, type FormEvent } from 'react'
-import type { ConnectionView, ProgressEvent, SyncProvider, SyncSummary } from '../../../../src-shared/model'
+import { useRef, useState } from 'react'
+import type { ConnectionView, SyncSummary } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { EmptyState } from '../../components/EmptyState'
+import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icon'
+import { ProgressLine } from '../../components/ProgressLine'
 import { useToast } from '../../components/Toasts'
 import { call, messageOf } from '../../lib/api.client'
+import { formatDateTime, plural } from '../../lib/format'
 import { useLoad } from '../../lib/use-load.hook'
+import { useProgress } from '../../lib/use-progress.hook'
 import { useShell } from '../shell/shell.context'
+import { ConnectProviderForm, PROVIDER_NAMES } from './ConnectProviderForm'
 
-const NAMES: Record<SyncProvider, string> = { novu: 'Novu', cloudflare: 'Cloudflare', gitlab: 'GitLab' }
-const TOKEN_LABEL: Record<SyncProvider, string> = {
-  novu: 'Secret key of one Novu environment',
-  cloudflare: 'API token (needs API Tokens Read/Write)',
-  gitlab: 'Personal access token',
+const NOTES_SHOWN = 4
+
+/** "just now", "12 min ago", "3 h ago", else the date and time. */
+export function syncedAgo(ms: number, now = Date.now()): string {
+  const min = Math.round((now - ms) / 60_000)
+  if (min < 1) return 'just now'
+  if (min < 60) return `${min} min ago`
+  if (min < 24 * 60) return `${Math.round(min / 60)} h ago`
+  return formatDateTime(ms)
+}
+
+function Counts({ n }: { n: { added: number; updated: number; revoked: number; unchanged: number } }) {
+  return (
+    <>
+      {n.added} added · {n.updated} updated · {n.revoked} revoked · {n.unchanged} unchanged
+    </>
+  )
 }
 
 function SyncResult({ s }: { s: SyncSummary }) {
+  const [all, setAll] = useState(false)
+  const notes = all ? s.notes : s.notes.slice(0, NOTES_SHOWN)
   return (
     <div className="sync-result" data-testid="sync-result">
-      <p>
-        <strong>{NAMES[s.provider]}</strong>: {s.added} added · {s.updated} updated · {s.revoked} revoked ·{' '}
-        {s.unchanged} unchanged
+      <p className="sync-result-head">
+        <Icon name="check" size="sm" />
+        <strong>{PROVIDER_NAMES[s.provider]}</strong>
+        <span>
+          <Counts n={s} />
+        </span>
       </p>
-      <ul className="muted small">
-        {s.environments.map((e) => (
-          <li key={e.name}>
-            {e.name}: {e.added} added, {e.updated} updated, {e.revoked} revoked, {e.unchanged} unchanged
-          </li>
-        ))}
-        {s.finishedOverlaps > 0 ? (
-          <li>Deleted {s.finishedOverlaps} old key(s) whose overlap ended.</li>
-        ) : null}
-        {s.notes.slice(0, 3).map((n) => (
-          <li key={n}>{n}</li>
-        ))}
-      </ul>
+      {s.environments.length > 0 ? (
+        <table className="mini-table">
+          <caption className="sr-only">{PROVIDER_NAMES[s.provider]} sync, per environment</caption>
+          <thead>
+            <tr>
+              <th scope="col">Environment</th>
+              <th scope="col">Added</th>
+              <th scope="col">Updated</th>
+              <th scope="col">Revoked</th>
+              <th scope="col">Unchanged</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.environments.map((e) => (
+              <tr key={e.name}>
+                <th scope="row">{e.name}</th>
+                <td>{e.added}</td>
+                <td>{e.updated}</td>
+                <td>{e.revoked}</td>
+                <td>{e.unchanged}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {s.finishedOverlaps > 0 || notes.length > 0 ? (
+        <ul className="notes">
+          {s.finishedOverlaps > 0 ? (
+            <li>
+              Deleted {plural(s.finishedOverlaps, 'old key')} whose overlap ended (they no longer work).
+            </li>
+          ) : null}
+          {notes.map((n, i) => (
+            <li key={`${i}:${n}`}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+      {s.notes.length > NOTES_SHOWN ? (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => setAll((v) => !v)}>
+          {all ? 'Show fewer notes' : `Show ${s.notes.length - NOTES_SHOWN} more notes`}
+        </button>
+      ) : null}
     </div>
   )
 }
 
-/** Provider connections of an app: connect (token verified first, stored encrypted), list, and sync with progress. */
+/**
+ * Provider connections of an app: connect (token verified first, stored encrypted), the connections with
+ * when each last synced, and Sync with progress and per-environment results.
+ */
 export function ProvidersDialog({
   appId,
   appName,
+  defaultEnvironment,
   onClose,
 }: {
   appId: string
   appName: string
+  /** The environment being viewed: where Cloudflare and GitLab keys go unless another is named. */
+  defaultEnvironment?: string | undefined
   onClose: () => void
 }) {
   const { changed, version } = useShell()
   const toast = useToast()
   const conns = useLoad<ConnectionView[]>(() => call('listConnections', { appId }), `${appId}:${version}`)
   const [results, setResults] = useState<SyncSummary[]>([])
-  const [progress, setProgress] = useState<ProgressEvent | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [syncing, setSyncing] = useState(false)
+  const [connectBusy, setConnectBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [connecting, setConnecting] = useState(false)
-  const [provider, setProvider] = useState<SyncProvider>('novu')
-  const [token, setToken] = useState('')
-  const [showToken, setShowToken] = useState(false)
-  const [envName, setEnvName] = useState('')
-  const [region, setRegion] = useState<'us' | 'eu'>('us')
-  const [apiUrl, setApiUrl] = useState('')
-  const [accountId, setAccountId] = useState('')
-  const [touched, setTouched] = useState(false)
-
-  useEffect(() => {
-    const bridge = window.keyshelf as unknown as {
-      onProgress?: (l: (e: ProgressEvent) => void) => () => void
-    }
-    return bridge.onProgress?.((e) => setProgress(e))
-  }, [])
-
-  const errors: Record<string, string> = {}
-  if (!token.trim()) errors['token'] = 'Paste the key.'
-  if (provider !== 'novu' && !envName.trim()) errors['env'] = 'Name the environment this key belongs to.'
-  if (apiUrl.trim() && !/^https?:\/\/\S+$/.test(apiUrl.trim()))
-    errors['url'] = 'Enter a full URL, e.g. https://gitlab.example.com'
+  const syncButton = useRef<HTMLButtonElement>(null)
+  const connectButton = useRef<HTMLButtonElement>(null)
+  const busy = syncing || connectBusy
+  const progress = useProgress('sync', busy)
 
   const sync = async () => {
-    setBusy(true)
+    setSyncing(true)
     setError(null)
-    setProgress(null)
     try {
       const r = await call('syncProviders', { appId })
       setResults(r)
       changed()
-      toast(r.length ? 'Sync finished' : 'Nothing to sync')
+      toast(r.length ? `Synced ${plural(r.length, 'connection')}` : 'Nothing to sync')
     } catch (err) {
       setError(messageOf(err))
-    } finally {
-      setBusy(false)
-      setProgress(null)
-    }
-  }
-
-  const connect = async (e: FormEvent) => {
-    e.preventDefault()
-    setTouched(true)
-    if (Object.keys(errors).length > 0) return
-    setBusy(true)
-    setError(null)
-    try {
-      const r = await call('connectProvider', {
-        appId,
-        provider,
-        token: token.trim(),
-        ...(envName.trim() ? { environmentName: envName.trim() } : {}),
-        ...(apiUrl.trim() ? { apiUrl: apiUrl.trim() } : provider === 'novu' ? { region } : {}),
-        ...(provider === 'cloudflare' && accountId.trim() ? { accountId: accountId.trim() } : {}),
-      })
-      setToken('')
-      setConnecting(false)
-      setResults([r.summary])
       changed()
-      toast(`Connected ${appName} to ${NAMES[provider]}`)
-    } catch (err) {
-      setError(messageOf(err))
     } finally {
-      setBusy(false)
+      setSyncing(false)
     }
   }
 
   const list = conns.data ?? []
+  const loaded = conns.data !== undefined
+  /** Closes the form and moves focus to a footer button (the form's own buttons are gone). */
+  const afterForm = (prefer: 'sync' | 'connect') => {
+    setConnecting(false)
+    requestAnimationFrame(() =>
+      ((prefer === 'sync' ? syncButton.current : null) ?? connectButton.current)?.focus(),
+    )
+  }
+
   return (
     <Dialog
       wide
       title={`Providers for ${appName}`}
-      description="Keyshelf reads key metadata from the provider's own API, rotates through it, and never blanks a value the provider does not show."
+      description="Keyshelf reads key metadata from each provider’s own API, rotates through it, and never blanks a value the provider does not show."
       onClose={onClose}
+      onOpenAutoFocus={(e) => {
+        e.preventDefault()
+        ;(syncButton.current && !syncButton.current.disabled
+          ? syncButton.current
+          : connectButton.current
+        )?.focus()
+      }}
     >
       <div className="dialog-body form-stack">
-        {list.length === 0 && !connecting ? (
-          <p className="muted">
-            No provider is connected yet. Connect one to sync its keys and rotate them from here.
-          </p>
+        {loaded && list.length === 0 && !connecting ? (
+          <div className="card-inset">
+            <EmptyState icon="plug" title="No provider connected">
+              Connect Novu, Cloudflare or GitLab to pull their keys into {appName}, see when each was created
+              or expires, and rotate them from here.
+            </EmptyState>
+          </div>
         ) : null}
         {list.length > 0 ? (
-          <ul className="conn-list">
+          <ul className="conn-list" aria-label="Connections">
             {list.map((c) => (
               <li key={c.id} className="conn-row">
-                <span>
-                  <strong>{NAMES[c.provider]}</strong> · {c.environmentName} ·{' '}
-                  <span className="muted small">{c.baseUrl}</span>
+                <span className="conn-main">
+                  <strong>{PROVIDER_NAMES[c.provider]}</strong>
+                  <span className="conn-env">{c.environmentName}</span>
+                  <span className="conn-url" title={c.baseUrl}>
+                    {c.baseUrl}
+                  </span>
                 </span>
-                <span className="muted small">
-                  {c.lastSyncedAt ? `synced ${new Date(c.lastSyncedAt).toLocaleString()}` : 'never synced'}
+                <span
+                  className="conn-synced"
+                  title={c.lastSyncedAt ? formatDateTime(c.lastSyncedAt) : undefined}
+                  data-testid="last-synced"
+                >
+                  {c.lastSyncedAt ? `Synced ${syncedAgo(c.lastSyncedAt)}` : 'Never synced'}
                 </span>
               </li>
             ))}
           </ul>
         ) : null}
-        {busy && progress ? (
-          <div className="progress" role="status" aria-live="polite">
-            <progress
-              value={progress.done}
-              {...(progress.total !== null ? { max: progress.total } : {})}
-              aria-label={progress.label}
-            />
-            <span className="small">
-              {progress.label} {progress.done}
-              {progress.total !== null ? ` of ${progress.total}` : ''}
-            </span>
-          </div>
+        {busy ? (
+          <ProgressLine
+            event={progress}
+            fallback={syncing ? 'Syncing' : 'Checking the key with the provider'}
+          />
         ) : null}
-        {results.map((s) => (
-          <SyncResult key={s.connectionId} s={s} />
-        ))}
-        {connecting ? (
-          <form
-            className="form-stack card-inset"
-            onSubmit={connect}
-            noValidate
-            aria-label="Connect a provider"
-          >
-            <Field label="Provider">
-              {(p) => (
-                <select
-                  {...p}
-                  className="select"
-                  value={provider}
-                  onChange={(e) => setProvider(e.target.value as SyncProvider)}
-                >
-                  <option value="novu">Novu</option>
-                  <option value="cloudflare">Cloudflare</option>
-                  <option value="gitlab">GitLab</option>
-                </select>
-              )}
-            </Field>
-            <Field
-              label={TOKEN_LABEL[provider]}
-              error={touched ? errors['token'] : undefined}
-              hint="Verified before anything is saved; stored encrypted."
-            >
-              {(p) => (
-                <div className="input-group">
-                  <input
-                    {...p}
-                    className="input mono"
-                    type={showToken ? 'text' : 'password'}
-                    autoComplete="off"
-                    spellCheck={false}
-                    value={token}
-                    onChange={(e) => setToken(e.target.value)}
-                  />
-                  <button
-                    type="button"
-                    className="icon-btn"
-                    aria-label={showToken ? 'Hide the key' : 'Show the key'}
-                    aria-pressed={showToken}
-                    onClick={() => setShowToken((v) => !v)}
-                  >
-                    <Icon name={showToken ? 'eye-off' : 'eye'} size="sm" />
-                  </button>
-                </div>
-              )}
-            </Field>
-            <Field
-              label="Environment"
-              optional={provider === 'novu'}
-              error={touched ? errors['env'] : undefined}
-              hint={
-                provider === 'novu' ? 'Novu tells which environment the key belongs to.' : 'e.g. Production'
-              }
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  className="input"
-                  value={envName}
-                  onChange={(e) => setEnvName(e.target.value)}
-                />
-              )}
-            </Field>
-            {provider === 'novu' && !apiUrl.trim() ? (
-              <Field label="Region">
-                {(p) => (
-                  <select
-                    {...p}
-                    className="select"
-                    value={region}
-                    onChange={(e) => setRegion(e.target.value as 'us' | 'eu')}
-                  >
-                    <option value="us">US (api.novu.co)</option>
-                    <option value="eu">EU (eu.api.novu.co)</option>
-                  </select>
-                )}
-              </Field>
-            ) : null}
-            <Field
-              label={provider === 'gitlab' ? 'GitLab URL' : 'API URL'}
-              optional
-              error={touched ? errors['url'] : undefined}
-              hint={
-                provider === 'gitlab'
-                  ? 'For self-managed GitLab; gitlab.com by default.'
-                  : 'For self-hosted servers.'
-              }
-            >
-              {(p) => (
-                <input {...p} className="input" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} />
-              )}
-            </Field>
-            {provider === 'cloudflare' ? (
-              <Field label="Account ID" optional hint="Manage the account's tokens instead of your user's.">
-                {(p) => (
-                  <input
-                    {...p}
-                    className="input"
-                    value={accountId}
-                    onChange={(e) => setAccountId(e.target.value)}
-                  />
-                )}
-              </Field>
-            ) : null}
-            <div className="row-end">
-              <button type="button" className="btn" onClick={() => setConnecting(false)}>
-                Cancel
-              </button>
-              <button type="submit" className="btn btn-primary" disabled={busy}>
-                {busy ? <span className="spinner" aria-hidden /> : null}
-                Connect and sync
-              </button>
-            </div>
-          </form>
+        {!busy && results.length > 0 ? (
+          <section className="sync-results" aria-label="Sync results">
+            {results.map((s) => (
+              <SyncResult key={`${s.connectionId}:${s.syncedAt}`} s={s} />
+            ))}
+          </section>
         ) : null}
         <FormError message={error} />
+        {connecting ? (
+          <ConnectProviderForm
+            appId={appId}
+            defaultEnvironment={defaultEnvironment ?? ''}
+            busy={connectBusy}
+            onBusy={setConnectBusy}
+            onCancel={() => afterForm('connect')}
+            onConnected={(r) => {
+              setResults([r.summary])
+              changed()
+              toast(`Connected ${appName} to ${PROVIDER_NAMES[r.connection.provider]}`)
+              afterForm('sync')
+            }}
+          />
+        ) : null}
       </div>
       <div className="dialog-footer">
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
         {!connecting ? (
-          <button type="button" className="btn" onClick={() => setConnecting(true)}>
+          <button
+            ref={connectButton}
+            type="button"
+            className={`btn ${loaded && list.length === 0 ? 'btn-primary' : ''}`}
+            onClick={() => {
+              setError(null)
+              setConnecting(true)
+            }}
+          >
             <Icon name="plus" size="sm" />
             Connect provider
           </button>
         ) : null}
-        <button type="button" className="btn btn-primary" disabled={busy || list.length === 0} onClick={sync}>
-          {busy && !connecting ? <span className="spinner" aria-hidden /> : <Icon name="rotate" size="sm" />}
-          Sync now
+        <span className="spacer" />
+        <button type="button" className="btn" onClick={onClose}>
+          Close
         </button>
+        {list.length > 0 ? (
+          <button ref={syncButton} type="button" className="btn btn-primary" disabled={busy} onClick={sync}>
+            {syncing ? <span className="spinner" aria-hidden /> : <Icon name="rotate" size="sm" />}
+            Sync now
+          </button>
+        ) : null}
       </div>
     </Dialog>
   )

@@ -1,11 +1,14 @@
 import './transfer.css'
 import { useEffect, useState } from 'react'
 import type { EnvFormat, Environment, ExportPreview, FieldView } from '../../../../src-shared/model'
+import { CopyTextButton } from '../../components/CopyTextButton'
 import { Dialog } from '../../components/Dialog'
 import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icon'
 import { useToast } from '../../components/Toasts'
 import { call, messageOf } from '../../lib/api.client'
+import { plural } from '../../lib/format'
+import { useSecondsLeft } from '../keys/use-reveal.hook'
 
 const PROFILES: { id: EnvFormat; label: string; hint: string }[] = [
   {
@@ -21,6 +24,48 @@ const PROFILES: { id: EnvFormat; label: string; hint: string }[] = [
   { id: 'shell', label: 'POSIX shell', hint: "export KEY='value', for source / . in bash and sh." },
   { id: 'json', label: 'JSON', hint: 'An object of names to values; carries any value.' },
 ]
+
+const LABELS = Object.fromEntries(PROFILES.map((p) => [p.id, p.label])) as Record<EnvFormat, string>
+
+interface Saved {
+  path: string
+  gitWarning: boolean
+  tracked: boolean
+  ignored: string | null
+}
+
+/** The Copy button, with the same "copied · clears in Ns" countdown as a single key's copy button. */
+function CopyExportButton({
+  label,
+  until,
+  disabled,
+  onCopy,
+}: {
+  label: string
+  until: number | undefined
+  disabled: boolean
+  onCopy: () => void
+}) {
+  const left = useSecondsLeft(until)
+  const active = until !== undefined && left > 0
+  return (
+    <button
+      type="button"
+      className={`btn ${active ? 'copied' : ''}`}
+      disabled={disabled}
+      aria-label={active ? `Copied, clipboard clears in ${left}s` : undefined}
+      onClick={onCopy}
+    >
+      <Icon name={active ? 'check' : 'copy'} size="sm" />
+      {label}
+      {active ? (
+        <span className="countdown" aria-hidden="true">
+          {left}s
+        </span>
+      ) : null}
+    </button>
+  )
+}
 
 /**
  * Export one environment's keys: a profile, an optional subset, a masked preview (no secret value is ever
@@ -40,42 +85,59 @@ export function ExportDialog({
   const [only, setOnly] = useState<Set<string>>(() => new Set(fields.map((f) => f.envVar)))
   const [example, setExample] = useState(false)
   const [includePublic, setIncludePublic] = useState(false)
-  const [fetched, setPreview] = useState<ExportPreview | null>(null)
+  const [fetched, setFetched] = useState<{ key: string; preview: ExportPreview } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [saved, setSaved] = useState<{ path: string; gitWarning: boolean; tracked: boolean } | null>(null)
+  const [copiedUntil, setCopiedUntil] = useState<number | undefined>(undefined)
+  const [saved, setSaved] = useState<Saved | null>(null)
   const all = only.size === fields.length
   const request = {
     environmentId: environment.id,
     format,
     example,
-    includePublic,
-    ...(all ? {} : { only: [...only] }),
+    includePublic: example && includePublic,
+    ...(all ? {} : { only: fields.map((f) => f.envVar).filter((v) => only.has(v)) }),
   }
   const key = JSON.stringify(request)
+  const none = only.size === 0
 
   useEffect(() => {
+    if (none) return
     let live = true
-    if (only.size === 0) return
-    call('exportPreview', JSON.parse(key) as typeof request)
-      .then((p) => live && (setPreview(p), setError(null)))
-      .catch((err: unknown) => live && setError(messageOf(err)))
+    call('exportPreview', JSON.parse(key) as typeof request).then(
+      (preview) => {
+        if (!live) return
+        setFetched({ key, preview })
+        setError(null)
+      },
+      (err: unknown) => live && setError(messageOf(err)),
+    )
     return () => {
       live = false
     }
-  }, [key, only.size])
+    // `request` is rebuilt every render; `key` is its value.
+  }, [key, none])
 
-  const preview = only.size === 0 ? null : fetched
-  const blocked = !preview || preview.problems.length > 0 || only.size === 0 || busy
+  // A preview of other options is shown (dimmed) until the new one arrives, but never enables Copy or Save.
+  const preview = none ? null : (fetched?.preview ?? null)
+  const current = !none && fetched?.key === key
+  const problems = current ? (fetched?.preview.problems ?? []) : []
+  const blocked = !current || problems.length > 0 || busy
+  const fileLabel = format === 'json' ? 'JSON' : '.env'
 
   const copy = async () => {
     setBusy(true)
+    setError(null)
     try {
       const r = await call('exportCopy', request)
-      const secs = r.clearsAt ? Math.max(1, Math.round((r.clearsAt - Date.now()) / 1000)) : null
-      toast(
-        `Copied ${preview?.count ?? 0} keys as ${format}${secs ? ` · clipboard clears in ${secs} s` : ''}`,
-      )
+      const n = plural(preview?.count ?? 0, 'key')
+      if (r.clearsAt !== null) {
+        setCopiedUntil(r.clearsAt)
+        const secs = Math.max(1, Math.round((r.clearsAt - Date.now()) / 1000))
+        toast(`Copied ${n} as ${fileLabel} · clipboard clears in ${secs} s`)
+      } else {
+        toast(`Copied ${n} as ${fileLabel}`)
+      }
     } catch (err) {
       setError(messageOf(err))
     } finally {
@@ -85,11 +147,12 @@ export function ExportDialog({
 
   const save = async () => {
     setBusy(true)
+    setError(null)
     try {
       const r = await call('exportSave', request)
       if (!r.cancelled && r.path) {
-        setSaved({ path: r.path, gitWarning: r.gitWarning, tracked: r.tracked })
-        toast(`Saved ${r.path} (owner-only)`)
+        setSaved({ path: r.path, gitWarning: r.gitWarning, tracked: r.tracked, ignored: null })
+        toast(`Saved ${r.path} (readable by you only)`)
       }
     } catch (err) {
       setError(messageOf(err))
@@ -99,10 +162,10 @@ export function ExportDialog({
   }
 
   const ignore = async () => {
+    setError(null)
     try {
       const r = await call('gitignoreLastExport', {})
-      toast(`Added ${r.pattern} to .gitignore`)
-      setSaved((s) => (s ? { ...s, gitWarning: false } : s))
+      setSaved((s) => (s ? { ...s, ignored: r.pattern } : s))
     } catch (err) {
       setError(messageOf(err))
     }
@@ -138,28 +201,57 @@ export function ExportDialog({
                 />
                 <span>
                   <strong>{p.label}</strong>
-                  <span className="muted small">{p.hint}</span>
+                  <span className="choice-hint">{p.hint}</span>
                 </span>
               </label>
             ))}
           </div>
         </fieldset>
         <fieldset className="fieldset">
-          <legend className="field-label">Keys</legend>
+          <legend className="field-label">
+            Only these keys{' '}
+            <span className="muted">
+              · {only.size} of {fields.length}
+            </span>
+          </legend>
           <div className="check-list">
             {fields.map((f) => (
               <label key={f.id} className="check">
                 <input type="checkbox" checked={only.has(f.envVar)} onChange={() => toggle(f.envVar)} />
                 <code>{f.envVar}</code>
-                <span className="muted small">{f.kind}</span>
+                <span className="muted">{f.kind}</span>
               </label>
             ))}
           </div>
+          <div className="inline-row subset-actions">
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              disabled={all}
+              onClick={() => setOnly(new Set(fields.map((f) => f.envVar)))}
+            >
+              Select all
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              disabled={none}
+              onClick={() => setOnly(new Set())}
+            >
+              Clear
+            </button>
+          </div>
+          {none ? (
+            <div className="field-error" id="export-none">
+              <Icon name="alert" size="sm" />
+              Choose at least one key.
+            </div>
+          ) : null}
         </fieldset>
         <div className="check-row">
           <label className="check">
             <input type="checkbox" checked={example} onChange={(e) => setExample(e.target.checked)} />
-            <span>Example file (.env.example): names only</span>
+            <span>Example file (.env.example): names only, for committing</span>
           </label>
           {example ? (
             <label className="check">
@@ -174,40 +266,76 @@ export function ExportDialog({
         </div>
         <div>
           <div className="field-label" id="export-preview-label">
-            Preview {preview ? <span className="muted">· {preview.fileName} · secrets masked</span> : null}
+            Preview{' '}
+            {preview ? (
+              <span className="muted">
+                · {preview.fileName} · {plural(preview.count, 'key')} · secrets masked
+              </span>
+            ) : null}
           </div>
-          <pre className="code-preview" aria-labelledby="export-preview-label" data-testid="export-preview">
-            {only.size === 0 ? 'Choose at least one key.' : (preview?.text ?? '…')}
+          <pre
+            className={`code-preview ${current ? '' : 'stale'}`}
+            aria-labelledby="export-preview-label"
+            aria-busy={!current && !none}
+            data-testid="export-preview"
+            tabIndex={0}
+          >
+            {none ? 'Nothing to export.' : (preview?.text ?? 'Loading…')}
           </pre>
         </div>
-        {preview && preview.problems.length > 0 ? (
-          <div className="callout danger" role="alert">
-            <strong>{format} cannot carry every value exactly, so nothing will be written:</strong>
+        {problems.length > 0 ? (
+          <div className="callout danger" role="alert" data-testid="export-problems">
+            <strong>
+              {LABELS[format]} cannot carry {problems.length === 1 ? 'this value' : 'these values'} exactly,
+              so nothing will be written:
+            </strong>
             <ul>
-              {preview.problems.map((p) => (
+              {problems.map((p) => (
                 <li key={p.envVar}>
                   <code>{p.envVar}</code>: {p.reason}
-                  {p.worksIn.length ? ` Use ${p.worksIn.join(' or ')} instead.` : ''}
+                  {p.worksIn.length
+                    ? ` Works in ${p.worksIn.map((f) => LABELS[f]).join(', ')}.`
+                    : ' No profile can carry it.'}
                 </li>
               ))}
             </ul>
+            <span>Pick another profile, or leave these keys out.</span>
           </div>
         ) : null}
-        {saved?.gitWarning ? (
-          <div className="callout warning" role="alert">
+        {saved && saved.tracked ? (
+          <div className="callout warning" role="alert" data-testid="git-warning">
+            <strong>git already tracks {saved.path}.</strong>
             <span>
-              <strong>{saved.path}</strong> is in a git work tree and git does not ignore it.
+              Adding it to .gitignore will not keep it out of commits. Untrack it first (the file stays on
+              disk), then ignore it:
+            </span>
+            <span className="command">
+              <code>git rm --cached {shellQuote(saved.path)}</code>
+              <CopyTextButton text={`git rm --cached ${shellQuote(saved.path)}`} label="Copy the command" />
+            </span>
+            {saved.ignored === null ? (
+              <button type="button" className="btn btn-sm" onClick={ignore}>
+                Add to .gitignore
+              </button>
+            ) : null}
+          </div>
+        ) : saved && saved.gitWarning && saved.ignored === null ? (
+          <div className="callout warning" role="alert" data-testid="git-warning">
+            <span>
+              <strong>{saved.path}</strong> is inside a git work tree and git does not ignore it, so a{' '}
+              <code>git add .</code> would commit these secrets.
             </span>
             <button type="button" className="btn btn-sm" onClick={ignore}>
               Add to .gitignore
             </button>
           </div>
         ) : null}
-        {saved?.tracked ? (
-          <div className="callout warning" role="alert">
-            git already tracks this file, so .gitignore will not keep it out of commits. Run{' '}
-            <code>git rm --cached</code> on it.
-          </div>
+        {saved?.ignored ? (
+          <p className="callout ok" role="status">
+            <span>
+              <Icon name="check" size="sm" /> Added <code>{saved.ignored}</code> to .gitignore.
+            </span>
+          </p>
         ) : null}
         <FormError message={error} />
       </div>
@@ -215,14 +343,22 @@ export function ExportDialog({
         <button type="button" className="btn" onClick={onClose}>
           Close
         </button>
-        <button type="button" className="btn" disabled={blocked} onClick={copy}>
-          <Icon name="copy" size="sm" />
-          Copy as {format === 'json' ? 'JSON' : '.env'}
-        </button>
+        <CopyExportButton
+          label={`Copy as ${fileLabel}`}
+          until={copiedUntil}
+          disabled={blocked}
+          onCopy={copy}
+        />
         <button type="button" className="btn btn-primary" disabled={blocked} onClick={save}>
+          {busy ? <span className="spinner" aria-hidden /> : null}
           Save…
         </button>
       </div>
     </Dialog>
   )
+}
+
+/** A path as one POSIX shell word (for the git command shown to copy). */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`
 }

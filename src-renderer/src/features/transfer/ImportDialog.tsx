@@ -1,48 +1,108 @@
 import './transfer.css'
-import { useEffect, useState } from 'react'
-import type { Environment, ImportPreview } from '../../../../src-shared/model'
+import { useEffect, useRef, useState, type DragEvent } from 'react'
+import type { Environment, ImportPreview, ImportResult } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
 import { Field, FormError } from '../../components/Field'
+import { Icon } from '../../components/Icon'
+import { ProgressLine } from '../../components/ProgressLine'
 import { useToast } from '../../components/Toasts'
 import { call, messageOf } from '../../lib/api.client'
+import { plural } from '../../lib/format'
+import { useProgress } from '../../lib/use-progress.hook'
 import { useShell } from '../shell/shell.context'
 
+/** The contract's limit on an import's text. */
+const MAX_CHARS = 16 * 1024 * 1024
+
+function Names({ names }: { names: string[] }) {
+  return (
+    <ul className="name-list">
+      {names.map((v) => (
+        <li key={v}>
+          <code>{v}</code>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** Takes focus when it appears (the import's content was replaced, so focus would be lost). */
+function DoneButton({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null)
+  useEffect(() => ref.current?.focus(), [])
+  return (
+    <button ref={ref} type="button" className="btn btn-primary" onClick={onClose}>
+      Done
+    </button>
+  )
+}
+
 /**
- * Import a .env file into one environment: choose a file or paste, preview what is new, changed (becomes a
- * rotation with history) and unchanged, and every line that cannot be read. Nothing is imported while any
- * line is bad; the import itself is one transaction.
+ * Import a .env file into one environment: choose (or drop) a file or paste, preview what is new, changed
+ * (becomes a rotation with history) and unchanged, and every line that cannot be read. Nothing is imported
+ * while any line is bad; the import itself is one transaction.
  */
 export function ImportDialog({ environment, onClose }: { environment: Environment; onClose: () => void }) {
   const { changed } = useShell()
   const toast = useToast()
+  const fileInput = useRef<HTMLInputElement>(null)
   const [text, setText] = useState('')
-  const [fileName, setFileName] = useState<string | null>(null)
-  const [fetched, setPreview] = useState<ImportPreview | null>(null)
+  const [file, setFile] = useState<{ name: string; lines: number } | null>(null)
+  const [fetched, setFetched] = useState<{ text: string; preview: ImportPreview } | null>(null)
   const [publicVars, setPublicVars] = useState<Set<string>>(new Set())
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [dragging, setDragging] = useState(false)
+  const [result, setResult] = useState<ImportResult | null>(null)
+  const progress = useProgress('import', busy)
+  const empty = !text.trim()
 
   useEffect(() => {
+    if (empty) return
     let live = true
-    if (!text.trim()) return
     const t = setTimeout(() => {
-      call('importPreview', { environmentId: environment.id, text })
-        .then((p) => live && (setPreview(p), setError(null)))
-        .catch((err: unknown) => live && setError(messageOf(err)))
+      call('importPreview', { environmentId: environment.id, text }).then(
+        (preview) => {
+          if (!live) return
+          setFetched({ text, preview })
+          setError(null)
+        },
+        (err: unknown) => live && setError(messageOf(err)),
+      )
     }, 150)
     return () => {
       live = false
       clearTimeout(t)
     }
-  }, [text, environment.id])
+  }, [text, empty, environment.id])
 
-  const readFile = (file: File | undefined) => {
-    if (!file) return
-    setFileName(file.name)
+  const readFile = (f: File | undefined) => {
+    if (!f) return
+    setError(null)
+    if (f.size > MAX_CHARS) {
+      setError(`${f.name} is larger than 16 MB; Keyshelf imports .env files up to that size.`)
+      return
+    }
     const reader = new FileReader()
-    reader.onload = () => setText(typeof reader.result === 'string' ? reader.result : '')
-    reader.onerror = () => setError('The file could not be read.')
-    reader.readAsText(file)
+    reader.onload = () => {
+      const content = typeof reader.result === 'string' ? reader.result : ''
+      setFile({ name: f.name, lines: content ? content.split(/\r\n|\r|\n/).length : 0 })
+      setText(content)
+    }
+    reader.onerror = () => setError(`${f.name} could not be read.`)
+    reader.readAsText(f)
+  }
+
+  const clearFile = () => {
+    setFile(null)
+    setText('')
+    if (fileInput.current) fileInput.current.value = ''
+  }
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault()
+    setDragging(false)
+    readFile(e.dataTransfer.files[0])
   }
 
   const apply = async () => {
@@ -52,125 +112,221 @@ export function ImportDialog({ environment, onClose }: { environment: Environmen
       const r = await call('importApply', {
         environmentId: environment.id,
         text,
-        publicVars: [...publicVars],
+        publicVars: [...publicVars].filter((v) => fetched?.preview.added.includes(v)),
       })
       changed()
-      toast(
-        `Imported into ${environment.name}: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged`,
-      )
-      onClose()
+      // The values are in the vault now: drop them from this page.
+      setText('')
+      setFetched(null)
+      setResult(r)
+      toast(`Imported into ${environment.name}: ${r.added} added, ${r.changed} changed`)
     } catch (err) {
       setError(messageOf(err))
+    } finally {
       setBusy(false)
     }
   }
 
-  const preview = text.trim() ? fetched : null
+  const preview = empty ? null : (fetched?.preview ?? null)
+  const current = !empty && fetched?.text === text
   const nothing = preview !== null && preview.added.length + preview.changed.length === 0
-  const blocked = !preview || preview.errors.length > 0 || nothing || busy
+  const blocked = !current || !preview || preview.errors.length > 0 || nothing || busy
 
   return (
     <Dialog
       wide
-      title={`Import into ${environment.name}`}
+      title={result ? `Imported into ${environment.name}` : `Import into ${environment.name}`}
       description="Read a .env file with dotenv rules. New keys are added; changed values become rotations and the old values stay in history."
       onClose={onClose}
     >
-      <div className="dialog-body form-stack">
-        <Field label="File" optional hint={fileName ? `Loaded ${fileName}` : 'Or paste the contents below.'}>
-          {(p) => (
+      {result ? (
+        <>
+          <div className="dialog-body form-stack">
+            <div className="callout ok" role="status" data-testid="import-result">
+              <strong>
+                {plural(result.added, 'key')} added · {result.changed} changed · {result.unchanged} unchanged
+              </strong>
+              {result.changed > 0 ? (
+                <span>
+                  Each changed key was rotated: its previous value is in the key’s history (reason: import).
+                </span>
+              ) : null}
+            </div>
+          </div>
+          <div className="dialog-footer">
+            <DoneButton onClose={onClose} />
+          </div>
+        </>
+      ) : (
+        <>
+          <div
+            className={`dialog-body form-stack ${dragging ? 'dropping' : ''}`}
+            onDragOver={(e) => {
+              e.preventDefault()
+              setDragging(true)
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+          >
             <input
-              {...p}
-              className="input"
+              ref={fileInput}
               type="file"
-              accept=".env,.txt,text/plain,*"
+              hidden
+              accept=".env,.txt,.sh,text/plain"
+              data-testid="import-file"
               onChange={(e) => readFile(e.target.files?.[0])}
             />
-          )}
-        </Field>
-        <Field label=".env contents">
-          {(p) => (
-            <textarea
-              {...p}
-              className="textarea mono"
-              rows={8}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder={'API_KEY=…\nexport SECRET="…"'}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-            />
-          )}
-        </Field>
-        {preview ? (
-          <div className="import-preview" data-testid="import-preview">
-            <p>
-              <strong>{preview.added.length}</strong> new · <strong>{preview.changed.length}</strong> changed
-              (will be rotated) · <strong>{preview.unchanged.length}</strong> unchanged
-            </p>
-            {preview.added.length > 0 ? (
-              <fieldset className="fieldset">
-                <legend className="field-label">New keys (mark public identifiers)</legend>
-                <div className="check-list">
-                  {preview.added.map((v) => (
-                    <label key={v} className="check">
-                      <input
-                        type="checkbox"
-                        checked={publicVars.has(v)}
-                        onChange={(e) =>
-                          setPublicVars((s) => {
-                            const n = new Set(s)
-                            if (e.target.checked) n.add(v)
-                            else n.delete(v)
-                            return n
-                          })
-                        }
-                      />
-                      <code>{v}</code>
-                      <span className="muted small">public</span>
-                    </label>
-                  ))}
+            {file ? (
+              <div className="file-card">
+                <Icon name="env" />
+                <span className="file-card-text">
+                  <strong>{file.name}</strong>
+                  <span className="muted">
+                    {plural(file.lines, 'line')} · contents not shown, values stay masked
+                  </span>
+                </span>
+                <button type="button" className="btn btn-sm" onClick={() => fileInput.current?.click()}>
+                  Choose another…
+                </button>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={clearFile}>
+                  Paste instead
+                </button>
+              </div>
+            ) : (
+              <>
+                <div className="inline-row">
+                  <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+                    <Icon name="env" size="sm" />
+                    Choose file…
+                  </button>
+                  <span className="muted">or drop a .env file here, or paste its contents:</span>
                 </div>
-              </fieldset>
-            ) : null}
-            {preview.changed.length > 0 ? (
-              <p className="muted">
-                Changed:{' '}
-                {preview.changed.map((v) => (
-                  <code key={v}>{v} </code>
+                <Field label=".env contents">
+                  {(p) => (
+                    <textarea
+                      {...p}
+                      className="textarea mono"
+                      rows={7}
+                      spellCheck={false}
+                      autoComplete="off"
+                      placeholder={'API_KEY=…\nexport SECRET="…"'}
+                      data-autofocus
+                      value={text}
+                      onChange={(e) => setText(e.target.value)}
+                    />
+                  )}
+                </Field>
+              </>
+            )}
+            {preview ? (
+              <div
+                className={`import-preview ${current ? '' : 'stale'}`}
+                data-testid="import-preview"
+                aria-busy={!current}
+              >
+                <div className="stat-row">
+                  <span className="stat">
+                    <strong>{preview.added.length}</strong> new
+                  </span>
+                  <span className="stat">
+                    <strong>{preview.changed.length}</strong> changed
+                  </span>
+                  <span className="stat">
+                    <strong>{preview.unchanged.length}</strong> unchanged
+                  </span>
+                  {preview.errors.length > 0 ? (
+                    <span className="stat danger">
+                      <strong>{preview.errors.length}</strong> unreadable
+                    </span>
+                  ) : null}
+                </div>
+                {preview.errors.length > 0 ? (
+                  <div className="callout danger" role="alert" data-testid="import-errors">
+                    <strong>Nothing will be imported until these lines are fixed:</strong>
+                    <ul>
+                      {preview.errors.map((e) => (
+                        <li key={e.line}>
+                          Line {e.line}: {e.message}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ) : null}
+                {preview.added.length > 0 ? (
+                  <fieldset className="fieldset">
+                    <legend className="field-label">
+                      New{' '}
+                      <span className="muted">
+                        · tick the public identifiers (shown in clear, never rotated)
+                      </span>
+                    </legend>
+                    <div className="check-list">
+                      {preview.added.map((v) => (
+                        <label key={v} className="check">
+                          <input
+                            type="checkbox"
+                            checked={publicVars.has(v)}
+                            onChange={(e) =>
+                              setPublicVars((s) => {
+                                const n = new Set(s)
+                                if (e.target.checked) n.add(v)
+                                else n.delete(v)
+                                return n
+                              })
+                            }
+                          />
+                          <code>{v}</code>
+                          <span className="muted">public</span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                ) : null}
+                {preview.changed.length > 0 ? (
+                  <div>
+                    <div className="field-label">
+                      Changed{' '}
+                      <span className="muted">· will be rotated; the current value is kept in history</span>
+                    </div>
+                    <Names names={preview.changed} />
+                  </div>
+                ) : null}
+                {preview.unchanged.length > 0 ? (
+                  <div>
+                    <div className="field-label">
+                      Unchanged <span className="muted">· left alone</span>
+                    </div>
+                    <Names names={preview.unchanged} />
+                  </div>
+                ) : null}
+                {preview.warnings.map((w) => (
+                  <p key={`w${w.line}`} className="muted">
+                    Line {w.line}: {w.message}
+                  </p>
                 ))}
-              </p>
-            ) : null}
-            {preview.errors.length > 0 ? (
-              <div className="callout danger" role="alert">
-                <strong>Nothing will be imported until these lines are fixed:</strong>
-                <ul>
-                  {preview.errors.map((e) => (
-                    <li key={e.line}>
-                      Line {e.line}: {e.message}
-                    </li>
-                  ))}
-                </ul>
+                {nothing && preview.errors.length === 0 ? (
+                  <p className="muted">
+                    Every key in this file already has this value in {environment.name}.
+                  </p>
+                ) : null}
               </div>
             ) : null}
-            {preview.warnings.map((w) => (
-              <p key={`w${w.line}`} className="muted small">
-                Line {w.line}: {w.message}
-              </p>
-            ))}
+            {busy ? <ProgressLine event={progress} fallback="Importing keys" /> : null}
+            <FormError message={error} />
           </div>
-        ) : null}
-        <FormError message={error} />
-      </div>
-      <div className="dialog-footer">
-        <button type="button" className="btn" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="btn btn-primary" disabled={blocked} onClick={apply}>
-          {busy ? <span className="spinner" aria-hidden /> : null}
-          Import
-        </button>
-      </div>
+          <div className="dialog-footer">
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" disabled={blocked} onClick={apply}>
+              {busy ? <span className="spinner" aria-hidden /> : null}
+              {preview && !nothing && preview.errors.length === 0
+                ? `Import ${plural(preview.added.length + preview.changed.length, 'key')}`
+                : 'Import'}
+            </button>
+          </div>
+        </>
+      )}
     </Dialog>
   )
 }
