@@ -103,6 +103,8 @@ export interface CredentialView {
   fields: FieldView[]
   /** Computed at read time. */
   rotation: RotationInfo
+  /** After a rotation with an overlap: the previous value stays valid at the provider until then (revoke it). */
+  overlapUntil?: number | null
 }
 
 export interface RotationInfo {
@@ -173,6 +175,8 @@ export interface DueItem {
   rotation: RotationInfo
   expiresAt: number | null
   lastRotatedAt: number | null
+  /** After a rotation with an overlap: the previous value stays valid until then (revoke it). */
+  overlapUntil?: number | null
 }
 
 export interface KdfParams {

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { MenuCommand } from '../../src-shared/bridge'
 import { DEFAULT_PREFERENCES, type Preferences, type VaultStatus } from '../../src-shared/model'
 import { ToastProvider } from './components/Toasts'
 import { Shell } from './features/shell/Shell'
+import type { Route } from './features/shell/shell.context'
 import { CreateVaultScreen } from './features/vault/CreateVaultScreen'
 import { UnlockScreen } from './features/vault/UnlockScreen'
 import { call, messageOf, onLockedError } from './lib/api.client'
@@ -22,6 +23,11 @@ export function App() {
   const [menu, setMenu] = useState<MenuSignal | null>(null)
   const [openDueAfterUnlock, setOpenDueAfterUnlock] = useState(false)
   useTheme(prefs.theme)
+  // Where the user was when the vault locked (ids only, never a value): unlock comes back there.
+  const lastPlace = useRef<Route | null>(null)
+  const onLeave = useCallback((r: Route) => {
+    lastPlace.current = r
+  }, [])
 
   const refreshStatus = useCallback(async () => {
     try {
@@ -84,6 +90,9 @@ export function App() {
         startOnDue={openDueAfterUnlock}
         onStartedOnDue={() => setOpenDueAfterUnlock(false)}
         initialDue={status.due}
+        // eslint-disable-next-line react-hooks/refs -- read once, when the shell mounts after unlock
+        initialRoute={lastPlace.current}
+        onLeave={onLeave}
       />
     )
   }

@@ -229,6 +229,8 @@ export interface AppPage {
   errors: string[]
   /** Every command the page called, in order (names only). */
   calls: string[]
+  /** Milliseconds to hold a command before it runs (e.g. `unlock`), to look at busy states. */
+  delays: Record<string, number>
   /** Simulates main's menu / notification click (the preload's onMenuCommand). */
   menu: (command: MenuCommand) => Promise<void>
   /** Simulates main locking on idle / suspend (the preload's onLockedByMain). */
@@ -254,8 +256,11 @@ export async function openApp(
   })
   const calls: string[] = []
   const errors: string[] = []
+  const delays: Record<string, number> = {}
   await context.exposeBinding('__keyshelfInvoke', async (_source, command: unknown, input: unknown) => {
     calls.push(String(command))
+    const hold = delays[String(command)]
+    if (hold) await new Promise((ok) => setTimeout(ok, hold))
     // Exactly what ipc/register.ts does after its sender check. The result crosses as one JSON string, like
     // Electron's structured clone; Playwright's per-value serialisation takes seconds for 10,000 keys.
     return JSON.stringify(await dispatch(vault.core, String(command), input))
@@ -301,6 +306,7 @@ export async function openApp(
     page,
     errors,
     calls,
+    delays,
     menu: (command) =>
       page.evaluate(
         (c) =>
@@ -372,9 +378,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file
 }
 
-/** The whole document as HTML: what "in the DOM" means for the secret checks. */
+/**
+ * The whole document as HTML, followed by its text: what "in the DOM" means for the secret checks. The text
+ * part matters because a shown value is split into spans (digits and symbols are set apart), so the markup
+ * alone would never contain it in one piece.
+ */
 export const outerHTML = (page: Page): Promise<string> =>
-  inPage<string>(page, 'document.documentElement.outerHTML')
+  inPage<string>(page, "document.documentElement.outerHTML + '\\n' + document.documentElement.textContent")
 
 /**
  * Whether any React fiber (current or alternate) still holds `needle` in its props or hook state: what
@@ -427,3 +437,46 @@ export function reactStateContains(page: Page, needle: string): Promise<boolean>
 /** Evaluates a DOM expression in the page (the node tsconfig has no DOM types, so it is a string). */
 export const inPage = <T>(page: Page, expression: string): Promise<T> =>
   page.evaluate(expression) as Promise<T>
+
+/**
+ * The WCAG contrast ratio of an element's text against its own background (opacity folded in over the page
+ * background), for buttons and badges. Colours come from getComputedStyle.
+ */
+export function textContrast(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const g = globalThis as unknown as {
+      document: { querySelector(s: string): unknown; body: unknown }
+      getComputedStyle(e: unknown): { color: string; backgroundColor: string; opacity: string }
+    }
+    const el = g.document.querySelector(sel)
+    if (!el) throw new Error(`no element for ${sel}`)
+    const parse = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number)
+    let opacity = 1
+    for (let e: unknown = el; e; e = (e as { parentElement: unknown }).parentElement)
+      opacity *= Number(g.getComputedStyle(e).opacity)
+    const st = g.getComputedStyle(el)
+    const pageBg = parse(g.getComputedStyle(g.document.body).backgroundColor)
+    const mix = (fg: number[], bg: number[], a: number) =>
+      fg.slice(0, 3).map((v, i) => v * a + (bg[i] ?? 0) * (1 - a))
+    const bgRaw = parse(st.backgroundColor)
+    const bg = mix(bgRaw, pageBg, (bgRaw[3] ?? 1) * opacity)
+    const fgRaw = parse(st.color)
+    const fg = mix(fgRaw, bg, (fgRaw[3] ?? 1) * opacity)
+    const lum = (c: number[]) => {
+      const [r, gr, b] = c.map((v) => {
+        const x = v / 255
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4
+      })
+      return 0.2126 * (r ?? 0) + 0.7152 * (gr ?? 0) + 0.0722 * (b ?? 0)
+    }
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a)
+    return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05)
+  }, selector)
+}
+
+/** Password inputs (and secret inputs) whose value shows up as an HTML attribute: should be none. */
+export const secretAttributes = (page: Page): Promise<string[]> =>
+  inPage<string[]>(
+    page,
+    `[...document.querySelectorAll('input')].filter((i) => i.type === 'password' || i.dataset.secret !== undefined).map((i) => i.getAttribute('value')).filter((v) => v)`,
+  )

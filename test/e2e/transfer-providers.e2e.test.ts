@@ -23,6 +23,7 @@ import {
   launchBrowser,
   openApp,
   outerHTML,
+  secretAttributes,
   screenshot,
   serveStatic,
   type AppPage,
@@ -159,6 +160,9 @@ describe('providers', () => {
     await dialog.getByLabel(/API token/).fill(cf.state.secretOf(cf.state.adminId))
     await dialog.getByLabel(/Environment/).fill('Production')
     await dialog.getByLabel(/API URL/).fill(cf.url)
+    // The provider key typed into the form is not in the page's HTML (no value="…" attribute).
+    expect(await outerHTML(page)).not.toContain(cf.state.secretOf(cf.state.adminId))
+    expect(await secretAttributes(page)).toEqual([])
     await noAxe('the connect-provider form')
     await dialog.getByRole('button', { name: 'Connect and sync' }).click()
     await expect

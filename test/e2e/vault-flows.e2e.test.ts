@@ -18,7 +18,9 @@ import {
   outerHTML,
   reactStateContains,
   screenshot,
+  secretAttributes,
   serveStatic,
+  textContrast,
   type AppPage,
   type Vault,
 } from './harness'
@@ -86,8 +88,18 @@ describe('vault flows in Chromium', () => {
     expect((await vault.core.status()).state).toBe('no-vault')
 
     await page.getByLabel('Confirm master password').fill(PASSWORD)
+    // Typed secrets never become value="…" attributes in the page's HTML.
+    expect(await outerHTML(page)).not.toContain(PASSWORD)
+    expect(await secretAttributes(page)).toEqual([])
     await page.getByLabel(/I understand/).check()
+    // The KDF wait: the busy button keeps the primary colour, shows a spinner and stays readable.
+    app.delays['create'] = 1500
     await page.getByRole('button', { name: 'Create vault' }).click()
+    await page.getByRole('button', { name: 'Creating vault…' }).waitFor()
+    expect(await page.locator('button[type="submit"] .spinner').count()).toBe(1)
+    expect(await textContrast(page, 'button[type="submit"]')).toBeGreaterThanOrEqual(4.5)
+    await screenshot(page, 'busy-create-light')
+    delete app.delays['create']
     await page.getByRole('heading', { name: 'Add your first app' }).waitFor({ timeout: 15_000 })
     expect((await vault.core.status()).state).toBe('unlocked')
   }, 30_000)
@@ -139,8 +151,11 @@ describe('vault flows in Chromium', () => {
     await rows.nth(0).getByLabel('Value').fill(PUBLIC_ID)
     await rows.nth(1).getByLabel('Env var').fill('1NOVU')
     await rows.nth(1).getByLabel('Secret value').fill(SECRET)
+    expect(await outerHTML(page)).not.toContain(SECRET)
+    expect(await secretAttributes(page)).toEqual([])
     await keyDialog.getByRole('button', { name: 'Add key' }).click()
     await keyDialog.getByText(/Letters, digits and _ only/).waitFor()
+    expect(await outerHTML(page)).not.toContain(SECRET)
     await expectNoAxeViolations('the add-key dialog with errors')
     await rows.nth(1).getByLabel('Env var').fill('NOVU_SECRET_KEY')
     await keyDialog.getByLabel('Rotate every (days)').fill('90')
@@ -227,6 +242,8 @@ describe('vault flows in Chromium', () => {
     await dialog.getByRole('button', { name: 'Rotate' }).click()
     await dialog.getByText('Enter at least one new value.').first().waitFor()
     await dialog.getByLabel(/New secret key/).fill(ROTATED)
+    expect(await outerHTML(page)).not.toContain(ROTATED)
+    expect(await secretAttributes(page)).toEqual([])
     await dialog.getByLabel(/Still valid for an overlap period/).check()
     await dialog.getByLabel('Overlap (hours)').fill('48')
     await dialog.getByRole('button', { name: 'Rotate' }).click()
@@ -337,7 +354,13 @@ describe('vault flows in Chromium', () => {
     await expectNoAxeViolations('the unlock screen with an error')
 
     await page.getByLabel('Master password').fill(PASSWORD)
+    expect(await outerHTML(page)).not.toContain(PASSWORD)
+    expect(await secretAttributes(page)).toEqual([])
+    app.delays['unlock'] = 1200
     await page.getByRole('button', { name: 'Unlock' }).click()
+    await page.getByRole('button', { name: 'Unlocking…' }).waitFor()
+    expect(await textContrast(page, 'button[type="submit"]')).toBeGreaterThanOrEqual(4.5)
+    delete app.delays['unlock']
     await page.getByRole('heading', { name: 'Novu', level: 1 }).waitFor({ timeout: 10_000 })
     expect((await vault.core.status()).state).toBe('unlocked')
   }, 30_000)
@@ -362,6 +385,13 @@ describe('vault flows in Chromium', () => {
     await dialog.getByText('That is not the master password.').waitFor()
     expect((await vault.core.quickUnlockStatus()).enabled).toBe(false)
     await dialog.getByLabel('Master password', { exact: true }).fill(PASSWORD)
+    await dialog.getByLabel('Current password').fill(PASSWORD)
+    await dialog.getByLabel('New password').fill('a new password that is not saved')
+    expect(await outerHTML(page)).not.toContain(PASSWORD)
+    expect(await outerHTML(page)).not.toContain('a new password that is not saved')
+    expect(await secretAttributes(page)).toEqual([])
+    await dialog.getByLabel('Current password').fill('')
+    await dialog.getByLabel('New password').fill('')
     await dialog.getByRole('button', { name: 'Save' }).click()
     await dialog.waitFor({ state: 'detached' })
     expect((await vault.core.quickUnlockStatus()).enabled).toBe(true)

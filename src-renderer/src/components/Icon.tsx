@@ -133,6 +133,10 @@ const PATHS = {
     </>
   ),
   arrows: <path d="m7 15 5 5 5-5M7 9l5-5 5 5" />,
+  'chevron-down': <path d="m6 9 6 6 6-6" />,
+  'chevron-up': <path d="m18 15-6-6-6 6" />,
+  'chevron-left': <path d="m15 18-6-6 6-6" />,
+  'chevron-right': <path d="m9 18 6-6-6-6" />,
   arrowRight: <path d="M5 12h14M13 5l7 7-7 7" />,
 } satisfies Record<string, ReactElement>
 

@@ -1,11 +1,23 @@
 import type { RotationInfo } from '../../../src-shared/model'
-import { statusLabel } from '../lib/format'
+import { policyText, statusLabel } from '../lib/format'
 
-/** OK / "due in N days" / "overdue N days" / "expires DATE" / "expired DATE" / "revoked". */
-export function StatusBadge({ rotation, expiresAt }: { rotation: RotationInfo; expiresAt: number | null }) {
+/**
+ * OK / "no rotation" / "due in N days" / "overdue N days" / "expires DATE" / "expired DATE" / "revoked".
+ * With `intervalDays` the tooltip also names the rotation policy ("Rotates every 90 days").
+ */
+export function StatusBadge({
+  rotation,
+  expiresAt,
+  intervalDays,
+}: {
+  rotation: RotationInfo
+  expiresAt: number | null
+  intervalDays?: number | null | undefined
+}) {
   const { text, tone, title } = statusLabel(rotation, expiresAt)
+  const full = intervalDays === undefined ? title : `${title}. ${policyText(intervalDays)}.`
   return (
-    <span className={`badge badge-${tone}`} title={title} data-status={rotation.status}>
+    <span className={`badge badge-${tone}`} title={full} data-status={rotation.status} data-tone={tone}>
       {text}
     </span>
   )

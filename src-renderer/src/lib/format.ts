@@ -79,6 +79,8 @@ export function statusLabel(
       }
     }
     default:
+      if (rotation.governingAt === null)
+        return { text: 'no rotation', tone: 'neutral', title: 'Never rotates: no due date' }
       return {
         text: 'OK',
         tone: 'ok',
@@ -87,6 +89,16 @@ export function statusLabel(
           : 'No rotation scheduled',
       }
   }
+}
+
+/** The rotation policy in words: "Rotates every 90 days" or "Never rotates". */
+export function policyText(intervalDays: number | null): string {
+  return intervalDays === null ? 'Never rotates' : `Rotates every ${plural(intervalDays, 'day')}`
+}
+
+/** "12 days ago" when rotated, "added 3 days ago" when never rotated since it was added. */
+export function rotatedText(lastRotatedAt: number | null, createdAt: number, now = Date.now()): string {
+  return lastRotatedAt !== null ? relativeDays(lastRotatedAt, now) : `added ${relativeDays(createdAt, now)}`
 }
 
 /** Masked display for a secret: dots plus the last 4 characters when the value is long enough. */

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { CredentialView, Environment } from '../../../../src-shared/model'
 import { CopyTextButton } from '../../components/CopyTextButton'
 import { EmptyState } from '../../components/EmptyState'
@@ -35,29 +35,70 @@ function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link
   )
 }
 
+function TabCounts({ counts }: { counts: { red: number; amber: number } | undefined }) {
+  if (!counts) return null
+  return (
+    <span className="counts">
+      {counts.red > 0 ? (
+        <span
+          className="count count-danger"
+          title={`${counts.red} overdue or expired`}
+          data-testid="tab-overdue"
+        >
+          {counts.red}
+          <span className="sr-only"> overdue or expired</span>
+        </span>
+      ) : null}
+      {counts.amber > 0 ? (
+        <span className="count count-warn" title={`${counts.amber} due soon`} data-testid="tab-due-soon">
+          {counts.amber}
+          <span className="sr-only"> due soon</span>
+        </span>
+      ) : null}
+    </span>
+  )
+}
+
 /** One app: description, app id, environments as tabs, each with its URLs and keys. */
 export function AppPage({
   appId,
   environmentId,
   focusFieldId,
   onEnvironment,
+  onSelectField,
 }: {
   appId: string
   environmentId?: string | undefined
   focusFieldId?: string | undefined
   onEnvironment: (env: Environment | null) => void
+  /** Told the selected key row, so the shell can return to it after a lock. */
+  onSelectField?: (fieldId: string) => void
 }) {
   const { apps, version, navigate, openDialog, changed, prefs } = useShell()
   const app = apps.find((a) => a.id === appId)
   const envs = useLoad(() => call('listEnvironments', { appId }), `${appId}:${version}`)
   const environments = envs.data ?? []
   const env = environments.find((e) => e.id === environmentId) ?? environments[0] ?? null
-  const creds = useLoad<CredentialView[]>(
-    () => (env ? call('listCredentials', { environmentId: env.id }) : Promise.resolve([])),
-    `${env?.id ?? 'none'}:${version}`,
+  // One request per app: switching environments is instant, and the tabs get their due counts from it.
+  const creds = useLoad<CredentialView[]>(() => call('listCredentials', { appId }), `${appId}:${version}`)
+  const credsReady = creds.data !== undefined && creds.loadedKey?.split(':')[0] === appId
+  const allCredentials = useMemo(() => (credsReady ? (creds.data ?? []) : null), [credsReady, creds.data])
+  const credentials = useMemo(
+    () => (allCredentials && env ? allCredentials.filter((c) => c.environmentId === env.id) : null),
+    [allCredentials, env],
   )
-  const credsReady = creds.data !== undefined && creds.loadedKey?.split(':')[0] === (env?.id ?? 'none')
-  const credentials = credsReady ? (creds.data ?? []) : null
+  const envCounts = useMemo(() => {
+    const m = new Map<string, { red: number; amber: number }>()
+    for (const c of allCredentials ?? []) {
+      const st = c.rotation.status
+      if (st !== 'overdue' && st !== 'expired' && st !== 'due-soon') continue
+      const n = m.get(c.environmentId) ?? { red: 0, amber: 0 }
+      if (st === 'due-soon') n.amber++
+      else n.red++
+      m.set(c.environmentId, n)
+    }
+    return m
+  }, [allCredentials])
   const tabRefs = useRef(new Map<string, HTMLButtonElement>())
   const toast = useToast()
   const conns = useLoad(() => call('listConnections', { appId }), `${appId}:${version}`)
@@ -216,9 +257,11 @@ export function AppPage({
                   aria-controls={`panel-${e.id}`}
                   tabIndex={e.id === env.id ? 0 : -1}
                   className="tab"
+                  title={e.name}
                   onClick={() => selectEnv(e)}
                 >
-                  {e.name}
+                  <span className="tab-name">{e.name}</span>
+                  <TabCounts counts={envCounts.get(e.id)} />
                 </button>
               ))}
             </div>
@@ -320,6 +363,8 @@ export function AppPage({
               <KeysTable
                 key={env.id}
                 credentials={credentials}
+                environmentName={env.name}
+                onSelect={onSelectField}
                 remaskSeconds={prefs.remaskSeconds}
                 clipboardSeconds={prefs.clipboardClearSeconds}
                 focusFieldId={focusFieldId}

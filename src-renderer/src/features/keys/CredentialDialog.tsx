@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import { useState, type FormEvent } from 'react'
 import { ENV_VAR_PATTERN, contract } from '../../../../src-shared/contract'
 import {
@@ -55,7 +56,7 @@ function ValueInput({
   const secret = draft.kind === 'secret'
   return (
     <div className="input-group">
-      <input
+      <SecretInput
         id={id}
         className="input mono"
         type={secret && !visible ? 'password' : 'text'}

@@ -1,12 +1,27 @@
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useEffectEvent,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+} from 'react'
 import type { CredentialView, FieldView } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
 import { call, messageOf } from '../../lib/api.client'
-import { formatDate, maskedText, plural, relativeDays } from '../../lib/format'
+import { formatDate, formatDateTime, plural, policyText, rotatedText } from '../../lib/format'
 import { isMod, isTextTarget, shortcutLabel } from '../../lib/shortcuts'
 import { useToast } from '../../components/Toasts'
+import { usePageScroll } from '../../lib/use-page-scroll.hook'
+import { DEFAULT_SORT, isDue, orderCredentials, type SortKey, type SortState } from './keys-order'
 import type { RevealStore } from './reveal-store'
+import { SecretValue } from './SecretValue'
 import { useSecretCopy } from './use-copy.hook'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
 
@@ -19,6 +34,20 @@ interface Row {
   last: boolean
 }
 
+/** Below this table width the variable folds under the key name and "rotated" under the status. */
+const NARROW_BELOW = 820
+const ROW_HEIGHT = { wide: 50, narrow: 58 } as const
+type Mode = keyof typeof ROW_HEIGHT
+
+/** What a row asks of the table; one stable object, so rows re-render only when their own props change. */
+interface RowHandlers {
+  select: (fieldId: string) => void
+  reveal: (field: FieldView) => void
+  copy: (field: FieldView) => void
+  action: (action: KeyAction, credential: CredentialView) => void
+  register: (fieldId: string, el: HTMLDivElement | null) => void
+}
+
 /** "14s" until a shown value hides again. */
 function RemaskIn({ store, field }: { store: RevealStore; field: FieldView }) {
   const { expiresAt } = useRevealed(store, field.id)
@@ -27,35 +56,6 @@ function RemaskIn({ store, field }: { store: RevealStore; field: FieldView }) {
   return (
     <span className="remask" aria-hidden="true" title="Hides again automatically">
       {left}s
-    </span>
-  )
-}
-
-function SecretValue({ store, field }: { store: RevealStore; field: FieldView }) {
-  const { shown } = useRevealed(store, field.id)
-  const value = shown ? store.value(field.id) : undefined
-  if (field.kind === 'public') {
-    return (
-      <span className="value public" title={field.masked.clear ?? ''}>
-        {field.masked.clear}
-      </span>
-    )
-  }
-  if (value !== undefined) {
-    return (
-      <span key="revealed" className="value revealed" data-testid="revealed-value">
-        {value}
-      </span>
-    )
-  }
-  return (
-    <span key="masked" className="value">
-      <span className="masked" aria-hidden="true">
-        {maskedText(field.masked.last4)}
-      </span>
-      <span className="sr-only">
-        Hidden{field.masked.last4 ? `, ends in ${field.masked.last4.split('').join(' ')}` : ''}
-      </span>
     </span>
   )
 }
@@ -74,13 +74,11 @@ function ShowButton({
     <button
       type="button"
       className="icon-btn"
+      tabIndex={-1}
       aria-pressed={shown}
       aria-label={`${shown ? 'Hide' : 'Show'} ${field.envVar}`}
-      title={shown ? 'Hide' : 'Show'}
-      onClick={(e) => {
-        e.stopPropagation()
-        onToggle()
-      }}
+      title={`${shown ? 'Hide' : 'Show'} (Enter)`}
+      onClick={onToggle}
     >
       <Icon name={shown ? 'eye-off' : 'eye'} size="sm" />
     </button>
@@ -102,12 +100,10 @@ function CopyButton({
     <button
       type="button"
       className={`copy-btn ${active ? 'copied' : ''}`}
+      tabIndex={-1}
       aria-label={active ? `Copied ${field.envVar}, clipboard clears in ${left}s` : `Copy ${field.envVar}`}
-      title={active ? 'Copied: the clipboard clears automatically' : 'Copy'}
-      onClick={(e) => {
-        e.stopPropagation()
-        onCopy()
-      }}
+      title={active ? 'Copied: the clipboard clears automatically' : 'Copy (C)'}
+      onClick={onCopy}
       data-testid="copy-button"
     >
       <Icon name={active ? 'check' : 'copy'} size="sm" />
@@ -116,30 +112,310 @@ function CopyButton({
   )
 }
 
+function ActionButton({
+  label,
+  title,
+  icon,
+  danger,
+  onClick,
+}: {
+  label: string
+  title: string
+  icon: 'rotate' | 'pencil' | 'history' | 'trash'
+  danger?: boolean
+  onClick: () => void
+}) {
+  return (
+    <button
+      type="button"
+      className={`icon-btn ${danger ? 'danger' : ''}`}
+      tabIndex={-1}
+      aria-label={label}
+      title={title}
+      onClick={onClick}
+    >
+      <Icon name={icon} size="sm" />
+    </button>
+  )
+}
+
+/** The "old key valid until" note after a rotation with an overlap that has not ended yet. */
+function OverlapNote({ until }: { until: number | null | undefined }) {
+  const [now] = useState(() => Date.now())
+  if (!until || until <= now) return null
+  return (
+    <span
+      className="overlap-note"
+      title={`The previous value stays valid until ${formatDateTime(until)}: revoke it then`}
+    >
+      old key valid until {formatDate(until)}
+    </span>
+  )
+}
+
+const KeyRow = memo(function KeyRow({
+  row,
+  selected,
+  mode,
+  copiedUntil,
+  store,
+  handlers,
+  style,
+  index,
+}: {
+  row: Row
+  selected: boolean
+  mode: Mode
+  copiedUntil: number | undefined
+  store: RevealStore
+  handlers: RowHandlers
+  style: CSSProperties
+  index: number
+}) {
+  const { credential: c, field: f, first, last } = row
+  const multi = c.fields.length > 1
+  const rotated = rotatedText(c.lastRotatedAt, c.createdAt)
+  const rotatedTitle = `${policyText(c.rotationIntervalDays)}. ${
+    c.lastRotatedAt
+      ? `Last rotated ${formatDate(c.lastRotatedAt)}`
+      : `Added ${formatDate(c.createdAt)}, never rotated`
+  }.`
+  const sel = () => handlers.select(f.id)
+  const envVar = (
+    <code className="envvar-code" title={f.envVar}>
+      {f.envVar}
+    </code>
+  )
+  return (
+    <div
+      ref={(el) => handlers.register(f.id, el)}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={selected ? 0 : -1}
+      className={`krow ${multi && !last ? 'group-mid' : ''} ${first ? 'group-first' : ''}`}
+      style={style}
+      onClick={sel}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) sel()
+      }}
+      data-field-id={f.id}
+      data-credential-id={c.id}
+      data-testid="key-row"
+    >
+      <div role="gridcell" className="kcell kcell-key">
+        <div className="cell-key">
+          {first ? (
+            <span className="name" title={c.name}>
+              {c.name}
+            </span>
+          ) : null}
+          <span className={first ? 'sub' : 'sub cont'}>
+            {f.label ? <span className="label-text">{f.label}</span> : null}
+            {mode === 'wide' ? (
+              <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
+                {f.kind === 'secret' ? 'Secret' : 'Public'}
+              </span>
+            ) : (
+              envVar
+            )}
+          </span>
+        </div>
+      </div>
+      {mode === 'wide' ? (
+        <div role="gridcell" className="kcell kcell-var">
+          {envVar}
+        </div>
+      ) : null}
+      <div role="gridcell" className="kcell kcell-value">
+        <div className="value-cell">
+          <SecretValue store={store} field={f} />
+          <div className="value-actions">
+            {f.kind === 'secret' ? (
+              <>
+                <RemaskIn store={store} field={f} />
+                <ShowButton
+                  store={store}
+                  field={f}
+                  onToggle={() => {
+                    sel()
+                    handlers.reveal(f)
+                  }}
+                />
+              </>
+            ) : null}
+            <CopyButton
+              field={f}
+              until={copiedUntil}
+              onCopy={() => {
+                sel()
+                handlers.copy(f)
+              }}
+            />
+          </div>
+        </div>
+      </div>
+      <div role="gridcell" className="kcell kcell-status">
+        {first ? (
+          <div className="status-stack">
+            {c.rotationState === 'unknown' ? (
+              <>
+                <span
+                  className="badge badge-unknown"
+                  data-status="rotation-unknown"
+                  title="The provider's answer to the last rotation was lost: verify which key is live"
+                >
+                  rotation unknown
+                </span>
+                <button
+                  type="button"
+                  className="link-btn verify-link"
+                  tabIndex={-1}
+                  onClick={() => handlers.action('verify', c)}
+                >
+                  Verify
+                </button>
+              </>
+            ) : (
+              <StatusBadge
+                rotation={c.rotation}
+                expiresAt={c.expiresAt}
+                intervalDays={c.rotationIntervalDays}
+              />
+            )}
+            {mode === 'narrow' ? (
+              <span className="rotated-sub" title={rotatedTitle} data-testid="rotated">
+                {rotated}
+              </span>
+            ) : null}
+            <OverlapNote until={c.overlapUntil} />
+          </div>
+        ) : null}
+      </div>
+      {mode === 'wide' ? (
+        <div role="gridcell" className="kcell kcell-date">
+          {first ? (
+            <span title={rotatedTitle} data-testid="rotated">
+              {rotated}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      <div role="gridcell" className="kcell kcell-actions">
+        {first ? (
+          <div className="row-actions">
+            <ActionButton
+              label={`Rotate ${c.name}`}
+              title="Rotate (R)"
+              icon="rotate"
+              onClick={() => handlers.action('rotate', c)}
+            />
+            <ActionButton
+              label={`Edit ${c.name}`}
+              title="Edit (E)"
+              icon="pencil"
+              onClick={() => handlers.action('edit', c)}
+            />
+            <ActionButton
+              label={`History of ${c.name}`}
+              title="History (H)"
+              icon="history"
+              onClick={() => handlers.action('history', c)}
+            />
+            <ActionButton
+              label={`Delete ${c.name}`}
+              title="Delete (Delete)"
+              icon="trash"
+              danger
+              onClick={() => handlers.action('delete', c)}
+            />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  )
+})
+
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+  className,
+}: {
+  label: string
+  column: SortKey
+  sort: SortState
+  onSort: (key: SortKey) => void
+  className: string
+}) {
+  const active = sort.key === column
+  return (
+    <div
+      role="columnheader"
+      className={`khead ${className}`}
+      aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
+      <button type="button" className="sort-btn" onClick={() => onSort(column)}>
+        {label}
+        <Icon name={active && sort.dir === 'desc' ? 'chevron-up' : 'chevron-down'} size="sm" />
+      </button>
+    </div>
+  )
+}
+
+let measureCtx: CanvasRenderingContext2D | null | undefined
+/** The width the longest env var needs in the variable column (its monospace font), capped. */
+function envVarColumnWidth(rows: readonly Row[]): number {
+  if (measureCtx === undefined) measureCtx = document.createElement('canvas').getContext('2d')
+  let longest = ''
+  for (const r of rows) if (r.field.envVar.length > longest.length) longest = r.field.envVar
+  const mono = getComputedStyle(document.documentElement).getPropertyValue('--font-mono') || 'monospace'
+  let w = longest.length * 7.3
+  if (measureCtx) {
+    measureCtx.font = `12px ${mono}`
+    w = measureCtx.measureText(longest).width
+  }
+  return Math.min(420, Math.max(140, Math.ceil(w) + 28))
+}
+
 /**
- * The keys of one environment, one row per field. Secrets are masked until Show (fetched on demand, kept in a
- * per-table store and deleted on re-mask); Copy goes through main. Arrow keys move, Ctrl/Cmd+C copies.
+ * The keys of one environment, one row per field, most urgent first. Virtualised (only the rows in view are
+ * in the DOM), with a sticky, sortable header and a "due only" filter. Secrets are masked until Show (fetched
+ * on demand, kept in a per-table store and deleted on re-mask); Copy goes through main.
+ *
+ * Keyboard: the table is one tab stop (the selected row); arrows, Home/End and PageUp/PageDown move; Enter
+ * shows, C or Ctrl/Cmd+C copies, R rotates, E edits, H opens history, Delete deletes the selected row. Clicking
+ * a row's Show or Copy selects that row first, so the keyboard always acts on the row you last touched.
  */
 export function KeysTable({
   credentials,
+  environmentName,
   remaskSeconds,
   clipboardSeconds,
   focusFieldId,
   onAction,
+  onSelect,
 }: {
   credentials: CredentialView[]
+  environmentName: string
   remaskSeconds: number
   clipboardSeconds: number
   focusFieldId?: string | undefined
   onAction: (action: KeyAction, credential: CredentialView) => void
+  /** Told the selected field, so the shell can come back to it after a lock. */
+  onSelect?: (fieldId: string) => void
 }) {
   const toast = useToast()
   const store = useRevealStore()
   const toggleReveal = useRevealToggle(store, remaskSeconds)
   const { copy, copied } = useSecretCopy(clipboardSeconds)
+  const [sort, setSort] = useState<SortState>(DEFAULT_SORT)
+  const [dueOnly, setDueOnly] = useState(false)
+  const dueCount = useMemo(() => credentials.filter(isDue).length, [credentials])
   const rows = useMemo<Row[]>(
     () =>
-      credentials.flatMap((c) =>
+      orderCredentials(dueOnly ? credentials.filter(isDue) : credentials, sort).flatMap((c) =>
         c.fields.map((field, i) => ({
           credential: c,
           field,
@@ -147,8 +423,10 @@ export function KeysTable({
           last: i === c.fields.length - 1,
         })),
       ),
-    [credentials],
+    [credentials, sort, dueOnly],
   )
+  const varWidth = useMemo(() => envVarColumnWidth(rows), [rows])
+  const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.field.id, i])), [rows])
   const [selected, setSelected] = useState<string | null>(focusFieldId ?? null)
   // A new focus target (a search pick) selects its row: adjusted during render, not in an effect.
   const [lastFocus, setLastFocus] = useState(focusFieldId)
@@ -156,27 +434,96 @@ export function KeysTable({
     setLastFocus(focusFieldId)
     if (focusFieldId) setSelected(focusFieldId)
   }
-  const rowRefs = useRef(new Map<string, HTMLTableRowElement>())
-  const selectedId =
-    selected && rows.some((r) => r.field.id === selected) ? selected : (rows[0]?.field.id ?? null)
+  const selectedId = selected !== null && indexOf.has(selected) ? selected : (rows[0]?.field.id ?? null)
+  const selectedIndex = selectedId ? (indexOf.get(selectedId) ?? 0) : -1
 
+  // Layout: wide or narrow from the card's own width; the list scrolls with the page.
+  const cardRef = useRef<HTMLDivElement>(null)
+  const bodyRef = useRef<HTMLDivElement>(null)
+  const { scroller, width, scrollMargin } = usePageScroll(cardRef, bodyRef)
+  const mode: Mode = width > 0 && width < NARROW_BELOW ? 'narrow' : 'wide'
+  // TanStack Virtual returns fresh functions each render, so the React Compiler skips this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_HEIGHT[mode],
+    overscan: 8,
+    scrollMargin,
+    scrollPaddingStart: 36,
+    getItemKey: (i) => rows[i]?.field.id ?? i,
+  })
+  useEffect(() => virtualizer.measure(), [mode, virtualizer])
+
+  const rowEls = useRef(new Map<string, HTMLDivElement>())
+  const pendingFocus = useRef<string | null>(null)
+  const focusRow = useCallback((id: string) => {
+    const el = rowEls.current.get(id)
+    if (el) {
+      el.focus({ preventScroll: true })
+      pendingFocus.current = null
+    } else pendingFocus.current = id
+  }, [])
+  // A row scrolled into view after a jump (End, PageDown, a search pick) takes focus once it is mounted.
+  useLayoutEffect(() => {
+    const id = pendingFocus.current
+    if (id && rowEls.current.has(id)) focusRow(id)
+  })
+
+  const select = useCallback((id: string) => setSelected(id), [])
   useEffect(() => {
-    if (!focusFieldId) return
-    const el = rowRefs.current.get(focusFieldId)
-    el?.scrollIntoView({ block: 'nearest' })
-    el?.focus()
-  }, [focusFieldId])
+    if (selectedId) onSelect?.(selectedId)
+  }, [selectedId, onSelect])
+
+  const hasScroller = scroller !== null
+  useEffect(() => {
+    if (!focusFieldId || !hasScroller) return
+    const i = indexOf.get(focusFieldId)
+    if (i === undefined) return
+    virtualizer.scrollToIndex(i, { align: 'center' })
+    focusRow(focusFieldId)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when a new focus target arrives
+  }, [focusFieldId, hasScroller])
+
+  const reveal = useCallback(
+    (field: FieldView) => {
+      if (field.kind !== 'secret') return
+      toggleReveal(field.id, async () => (await call('reveal', { fieldId: field.id })).value).catch(
+        (err: unknown) => toast(messageOf(err), 'error'),
+      )
+    },
+    [toggleReveal, toast],
+  )
+  const copyField = useCallback((f: FieldView) => void copy(f.id, f.envVar), [copy])
+  const actionRef = useRef(onAction)
+  useLayoutEffect(() => {
+    actionRef.current = onAction
+  })
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      select,
+      reveal,
+      copy: copyField,
+      action: (a, c) => actionRef.current(a, c),
+      register: (id, el) => {
+        if (el) rowEls.current.set(id, el)
+        else rowEls.current.delete(id)
+      },
+    }),
+    [select, reveal, copyField],
+  )
+
+  const selectedRow = selectedIndex >= 0 ? rows[selectedIndex] : undefined
 
   // macOS: Cmd+C goes through the Edit menu's copy role, which fires a DOM 'copy' event instead of a keydown.
-  const tbodyRef = useRef<HTMLTableSectionElement>(null)
+  const gridRef = useRef<HTMLDivElement>(null)
   const onCopyEvent = useEffectEvent((e: ClipboardEvent) => {
     const active = document.activeElement
-    if (!active || !tbodyRef.current?.contains(active) || isTextTarget(active)) return
+    if (!active || !gridRef.current?.contains(active) || isTextTarget(active)) return
     if (window.getSelection()?.toString()) return
-    const row = rows.find((r) => r.field.id === selectedId)
-    if (!row) return
+    if (!selectedRow) return
     e.preventDefault()
-    void copy(row.field.id, row.field.envVar)
+    copyField(selectedRow.field)
   })
   useEffect(() => {
     const listener = (e: ClipboardEvent) => onCopyEvent(e)
@@ -184,232 +531,199 @@ export function KeysTable({
     return () => document.removeEventListener('copy', listener)
   }, [])
 
-  const reveal = useCallback(
-    (field: FieldView) =>
-      toggleReveal(field.id, async () => (await call('reveal', { fieldId: field.id })).value).catch(
-        (err: unknown) => toast(messageOf(err), 'error'),
-      ),
-    [toggleReveal, toast],
-  )
-
-  const move = (delta: number | 'first' | 'last') => {
+  const move = (to: number) => {
     if (rows.length === 0) return
-    const idx = rows.findIndex((r) => r.field.id === selectedId)
-    const next =
-      delta === 'first'
-        ? 0
-        : delta === 'last'
-          ? rows.length - 1
-          : Math.min(rows.length - 1, Math.max(0, idx + delta))
+    const next = Math.min(rows.length - 1, Math.max(0, to))
     const row = rows[next]
     if (!row) return
     setSelected(row.field.id)
-    rowRefs.current.get(row.field.id)?.focus()
+    virtualizer.scrollToIndex(next, { align: 'auto' })
+    focusRow(row.field.id)
   }
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+  const page = Math.max(1, Math.floor((scroller?.clientHeight ?? 400) / ROW_HEIGHT[mode]) - 1)
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (isTextTarget(e.target)) return
+    const onButton = e.target instanceof HTMLButtonElement
     if (isMod(e) && e.key.toLowerCase() === 'c' && !e.shiftKey && !e.altKey) {
-      if (window.getSelection()?.toString()) return
-      const row = rows.find((r) => r.field.id === selectedId)
-      if (!row) return
+      if (window.getSelection()?.toString() || !selectedRow) return
       e.preventDefault()
-      void copy(row.field.id, row.field.envVar)
+      copyField(selectedRow.field)
       return
     }
-    if (e.key === 'ArrowDown') move(1)
-    else if (e.key === 'ArrowUp') move(-1)
-    else if (e.key === 'Home') move('first')
-    else if (e.key === 'End') move('last')
-    else return
+    if (e.ctrlKey || e.metaKey || e.altKey) return
+    const c = selectedRow?.credential
+    switch (e.key) {
+      case 'ArrowDown':
+        move(selectedIndex + 1)
+        break
+      case 'ArrowUp':
+        move(selectedIndex - 1)
+        break
+      case 'PageDown':
+        move(selectedIndex + page)
+        break
+      case 'PageUp':
+        move(selectedIndex - page)
+        break
+      case 'Home':
+        move(0)
+        break
+      case 'End':
+        move(rows.length - 1)
+        break
+      case 'Enter':
+        if (onButton || !selectedRow) return
+        reveal(selectedRow.field)
+        break
+      case 'c':
+      case 'C':
+        if (!selectedRow) return
+        copyField(selectedRow.field)
+        break
+      case 'r':
+      case 'R':
+        if (c) onAction('rotate', c)
+        break
+      case 'e':
+      case 'E':
+        if (c) onAction('edit', c)
+        break
+      case 'h':
+      case 'H':
+        if (c) onAction('history', c)
+        break
+      case 'Delete':
+        if (c) onAction('delete', c)
+        break
+      default:
+        return
+    }
     e.preventDefault()
   }
 
+  const onSort = (key: SortKey) =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }))
+
+  const items = virtualizer.getVirtualItems()
+  const selectedMounted = items.some((i) => i.index === selectedIndex)
   const fieldCount = rows.length
+  const shownKeys = dueOnly ? dueCount : credentials.length
   return (
-    <div className="card">
-      <table className="table" role="grid" aria-label="Keys" aria-rowcount={rows.length + 1}>
-        <colgroup>
-          <col style={{ width: '19%' }} />
-          <col style={{ width: '19%' }} />
-          <col />
-          <col style={{ width: '136px' }} />
-          <col style={{ width: '94px' }} />
-          <col style={{ width: '122px' }} />
-        </colgroup>
-        <thead>
-          <tr>
-            <th scope="col">Key</th>
-            <th scope="col">Variable</th>
-            <th scope="col">Value</th>
-            <th scope="col">Status</th>
-            <th scope="col">Rotated</th>
-            <th scope="col">
+    <div className={`card keys-card mode-${mode}`} ref={cardRef} data-mode={mode}>
+      <div className="keys-toolbar">
+        <button
+          type="button"
+          className={`chip-toggle ${dueOnly ? 'on' : ''}`}
+          aria-pressed={dueOnly}
+          onClick={() => setDueOnly((v) => !v)}
+          data-testid="due-only"
+        >
+          <Icon name="clock" size="sm" />
+          Due only
+          <span className="chip-count">{dueCount}</span>
+        </button>
+        <span className="muted keys-count" data-testid="keys-count">
+          {plural(shownKeys, 'key')} · {plural(fieldCount, 'field')}
+        </span>
+      </div>
+      <div
+        ref={gridRef}
+        role="grid"
+        aria-label={`Keys in ${environmentName}`}
+        aria-rowcount={rows.length + 1}
+        aria-colcount={mode === 'wide' ? 6 : 4}
+        className="kgrid"
+        style={{ '--var-width': `${varWidth}px` } as CSSProperties}
+        onKeyDown={onKeyDown}
+        // One tab stop: the selected row; while it is scrolled out of view, the grid itself takes it.
+        tabIndex={selectedMounted || rows.length === 0 ? -1 : 0}
+        onFocus={(e) => {
+          if (e.target !== e.currentTarget || selectedIndex < 0 || !selectedId) return
+          virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+          focusRow(selectedId)
+        }}
+      >
+        <div role="rowgroup" className="kgrid-head">
+          <div role="row" aria-rowindex={1} className="krow krow-head">
+            <SortHeader label="Key" column="name" sort={sort} onSort={onSort} className="kcell-key" />
+            {mode === 'wide' ? (
+              <SortHeader
+                label="Variable"
+                column="envVar"
+                sort={sort}
+                onSort={onSort}
+                className="kcell-var"
+              />
+            ) : null}
+            <div role="columnheader" className="khead kcell-value">
+              Value
+            </div>
+            <SortHeader label="Status" column="status" sort={sort} onSort={onSort} className="kcell-status" />
+            {mode === 'wide' ? (
+              <SortHeader
+                label="Rotated"
+                column="rotated"
+                sort={sort}
+                onSort={onSort}
+                className="kcell-date"
+              />
+            ) : null}
+            <div role="columnheader" className="khead kcell-actions">
               <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody ref={tbodyRef} onKeyDown={onKeyDown}>
-          {rows.map(({ credential: c, field: f, first, last }) => {
-            const isSelected = f.id === selectedId
-            const multi = c.fields.length > 1
+            </div>
+          </div>
+        </div>
+        <div
+          role="rowgroup"
+          ref={bodyRef}
+          className="kgrid-body"
+          style={{ height: virtualizer.getTotalSize() }}
+        >
+          {items.map((item) => {
+            const row = rows[item.index]
+            if (!row) return null
             return (
-              <tr
-                key={f.id}
-                ref={(el) => {
-                  if (el) rowRefs.current.set(f.id, el)
-                  else rowRefs.current.delete(f.id)
-                }}
-                className={multi && !last ? 'group-mid' : ''}
-                aria-selected={isSelected}
-                tabIndex={isSelected ? 0 : -1}
-                onClick={() => setSelected(f.id)}
-                onFocus={(e) => {
-                  if (e.target === e.currentTarget) setSelected(f.id)
-                }}
-                data-field-id={f.id}
-                data-credential-id={c.id}
-                data-testid="key-row"
-              >
-                <td>
-                  <div className="cell-key">
-                    {first ? (
-                      <span className="name" title={c.name}>
-                        {c.name}
-                      </span>
-                    ) : null}
-                    <span className={first ? 'sub' : 'sub cont'}>
-                      {f.label ? <span className="label-text">{f.label}</span> : null}
-                      <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
-                        {f.kind === 'secret' ? 'Secret' : 'Public'}
-                      </span>
-                    </span>
-                  </div>
-                </td>
-                <td>
-                  <div className="envvar">
-                    <code title={f.envVar}>{f.envVar}</code>
-                  </div>
-                </td>
-                <td>
-                  <div className="value-cell">
-                    <SecretValue store={store} field={f} />
-                    <div className="value-actions">
-                      {f.kind === 'secret' ? (
-                        <>
-                          <RemaskIn store={store} field={f} />
-                          <ShowButton store={store} field={f} onToggle={() => void reveal(f)} />
-                        </>
-                      ) : null}
-                      <CopyButton
-                        field={f}
-                        until={copied?.id === f.id ? copied.until : undefined}
-                        onCopy={() => void copy(f.id, f.envVar)}
-                      />
-                    </div>
-                  </div>
-                </td>
-                <td>
-                  {first ? <StatusBadge rotation={c.rotation} expiresAt={c.expiresAt} /> : null}
-                  {first && c.rotationState === 'unknown' ? (
-                    <span className="unknown-state">
-                      <span className="badge badge-unknown" data-status="rotation-unknown">
-                        rotation unknown
-                      </span>
-                      <button
-                        type="button"
-                        className="btn btn-sm"
-                        onClick={(e) => {
-                          e.stopPropagation()
-                          onAction('verify', c)
-                        }}
-                      >
-                        Verify
-                      </button>
-                    </span>
-                  ) : null}
-                </td>
-                <td className="date-cell">
-                  {first ? (
-                    <span
-                      title={
-                        c.lastRotatedAt ? formatDate(c.lastRotatedAt) : `Added ${formatDate(c.createdAt)}`
-                      }
-                    >
-                      {c.lastRotatedAt ? relativeDays(c.lastRotatedAt) : 'never'}
-                    </span>
-                  ) : null}
-                </td>
-                <td>
-                  {first ? (
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        aria-label={`Rotate ${c.name}`}
-                        title="Rotate"
-                        onClick={(e) => {
-                          e.stopPropagation()
-                          onAction('rotate', c)
-                        }}
-                      >
-                        <Icon name="rotate" size="sm" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        aria-label={`Edit ${c.name}`}
-                        title="Edit"
-                        onClick={(e) => {
-                          e.stopPropagation()
-                          onAction('edit', c)
-                        }}
-                      >
-                        <Icon name="pencil" size="sm" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        aria-label={`History of ${c.name}`}
-                        title="History"
-                        onClick={(e) => {
-                          e.stopPropagation()
-                          onAction('history', c)
-                        }}
-                      >
-                        <Icon name="history" size="sm" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-btn danger"
-                        aria-label={`Delete ${c.name}`}
-                        title="Delete"
-                        onClick={(e) => {
-                          e.stopPropagation()
-                          onAction('delete', c)
-                        }}
-                      >
-                        <Icon name="trash" size="sm" />
-                      </button>
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
+              <KeyRow
+                key={row.field.id}
+                row={row}
+                index={item.index}
+                selected={item.index === selectedIndex}
+                mode={mode}
+                copiedUntil={copied?.id === row.field.id ? copied.until : undefined}
+                store={store}
+                handlers={handlers}
+                style={{ transform: `translateY(${item.start - scrollMargin}px)`, height: item.size }}
+              />
             )
           })}
-        </tbody>
-      </table>
+        </div>
+        {rows.length === 0 ? (
+          <p className="keys-none" role="status">
+            Nothing in {environmentName} is due for rotation.
+          </p>
+        ) : null}
+      </div>
       <div className="table-footer">
-        <span>
-          {plural(credentials.length, 'key')} · {plural(fieldCount, 'field')}
-        </span>
         <span className="hints" aria-hidden="true">
           <span>
             <span className="kbd">↑</span>
             <span className="kbd">↓</span> move
           </span>
           <span>
-            <span className="kbd">{shortcutLabel('C')}</span> copy
+            <span className="kbd">Enter</span> show
+          </span>
+          <span>
+            <span className="kbd">C</span> copy
+          </span>
+          <span>
+            <span className="kbd">R</span> rotate
+          </span>
+          <span>
+            <span className="kbd">E</span> edit
+          </span>
+          <span>
+            <span className="kbd">Del</span> delete
           </span>
           <span>
             <span className="kbd">{shortcutLabel('K')}</span> search

@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import { useState, type FormEvent } from 'react'
 import type { CredentialView } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
@@ -26,7 +27,7 @@ function NewValueInput({
   const [visible, setVisible] = useState(false)
   return (
     <div className="input-group">
-      <input
+      <SecretInput
         id={id}
         className="input mono"
         type={secret && !visible ? 'password' : 'text'}

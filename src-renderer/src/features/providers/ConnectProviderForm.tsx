@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import '../transfer/transfer.css'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { ConnectionView, SyncProvider, SyncSummary } from '../../../../src-shared/model'
@@ -188,7 +189,7 @@ export function ConnectProviderForm({
         >
           {(p) => (
             <div className="input-group">
-              <input
+              <SecretInput
                 {...p}
                 className="input mono"
                 type={showToken ? 'text' : 'password'}

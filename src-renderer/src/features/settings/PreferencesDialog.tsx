@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import { useEffect, useState, type FormEvent } from 'react'
 import { contract } from '../../../../src-shared/contract'
 import type { Preferences, QuickUnlockStatus } from '../../../../src-shared/model'
@@ -230,7 +231,7 @@ export function PreferencesDialog({
                   hint="Needed once, to turn quick unlock on."
                 >
                   {(p) => (
-                    <input
+                    <SecretInput
                       {...p}
                       className="input"
                       type="password"
@@ -247,7 +248,7 @@ export function PreferencesDialog({
           <div className="form-grid">
             <Field label="Current password" optional error={pwError}>
               {(p) => (
-                <input
+                <SecretInput
                   {...p}
                   className="input"
                   type="password"
@@ -263,7 +264,7 @@ export function PreferencesDialog({
               error={next && next.length < 8 ? 'Use at least 8 characters.' : undefined}
             >
               {(p) => (
-                <input
+                <SecretInput
                   {...p}
                   className="input"
                   type="password"

@@ -21,6 +21,18 @@ import { PreferencesDialog } from '../settings/PreferencesDialog'
 import { ShellContext, type DialogState, type Route, type ShellContextValue } from './shell.context'
 import { Sidebar } from './Sidebar'
 
+/** The skip link's target: the focused row of the keys table (or the Due list), else the page heading. */
+function skipToContent() {
+  const main = document.querySelector('main.main')
+  const target =
+    main?.querySelector<HTMLElement>(
+      '[role="grid"] [role="row"][tabindex="0"], [role="grid"][tabindex="0"]',
+    ) ?? main?.querySelector<HTMLElement>('h1')
+  if (!target) return
+  if (target.tabIndex < 0 && !target.hasAttribute('tabindex')) target.tabIndex = -1
+  target.focus()
+}
+
 function dueText(c: DueCounts, warnDays: number): string {
   const parts: string[] = []
   if (c.overdue) parts.push(`${plural(c.overdue, 'key')} overdue`)
@@ -38,6 +50,8 @@ export function Shell({
   startOnDue,
   onStartedOnDue,
   initialDue,
+  initialRoute,
+  onLeave,
 }: {
   prefs: Preferences
   onPrefsChange: (p: Preferences) => void
@@ -46,11 +60,22 @@ export function Shell({
   startOnDue: boolean
   onStartedOnDue: () => void
   initialDue: DueCounts | null
+  /** Where the user was when the vault locked: app, environment and selected key. */
+  initialRoute?: Route | null
+  /** Called when the shell goes away (lock), with where the user was. */
+  onLeave?: (route: Route) => void
 }) {
   const [apps, setApps] = useState<AppSummary[] | null>(null)
   const [counts, setCounts] = useState<DueCounts | null>(initialDue)
   const [version, setVersion] = useState(0)
-  const [route, setRoute] = useState<Route>(startOnDue ? { view: 'due' } : { view: 'home' })
+  const [route, setRoute] = useState<Route>(startOnDue ? { view: 'due' } : (initialRoute ?? { view: 'home' }))
+  // Where the user is, down to the selected key row: handed back on lock so unlock returns there.
+  const place = useRef<Route>(initialRoute ?? { view: 'home' })
+  const leave = useRef(onLeave)
+  useEffect(() => {
+    leave.current = onLeave
+  })
+  useEffect(() => () => leave.current?.(place.current), [])
   const [dialog, setDialog] = useState<DialogState | null>(null)
   const [bannerHidden, setBannerHidden] = useState(false)
   const currentEnv = useRef<Environment | null>(null)
@@ -82,6 +107,13 @@ export function Shell({
   const closeDialog = useCallback(() => setDialog(null), [])
   const onEnvironment = useCallback((env: Environment | null) => {
     currentEnv.current = env
+    const p = place.current
+    if (p.view === 'app' && env && env.appId === p.appId && p.environmentId !== env.id)
+      place.current = { view: 'app', appId: p.appId, environmentId: env.id }
+  }, [])
+  const onSelectField = useCallback((fieldId: string) => {
+    const p = place.current
+    if (p.view === 'app') place.current = { ...p, focusFieldId: fieldId }
   }, [])
 
   const loadIndex = useCallback((): Promise<SearchEntry[]> => {
@@ -120,6 +152,13 @@ export function Shell({
         : route,
     [route, apps, appList, firstApp],
   )
+
+  useEffect(() => {
+    const p = place.current
+    if (effective.view !== 'app') place.current = effective
+    else if (p.view !== 'app' || p.appId !== effective.appId)
+      place.current = { view: 'app', appId: effective.appId, environmentId: effective.environmentId }
+  }, [effective])
 
   const runMenu = useCallback(
     (command: MenuSignal['command']) => {
@@ -184,6 +223,9 @@ export function Shell({
   return (
     <ShellContext.Provider value={ctx}>
       <div className="shell">
+        <button type="button" className="skip-link" onClick={skipToContent}>
+          Skip to {effective.view === 'app' ? 'keys' : 'content'}
+        </button>
         <Sidebar counts={counts} onLock={() => void onLock()} />
         <main className="main" aria-label="Content">
           {showBanner && counts ? (
@@ -215,6 +257,7 @@ export function Shell({
                 environmentId={effective.environmentId}
                 focusFieldId={effective.focusFieldId}
                 onEnvironment={onEnvironment}
+                onSelectField={onSelectField}
               />
             ) : null}
             {effective.view === 'home' && apps ? (

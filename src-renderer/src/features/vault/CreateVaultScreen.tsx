@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import { useState, type FormEvent } from 'react'
 import type { VaultStatus } from '../../../../src-shared/model'
 import { Field, FormError } from '../../components/Field'
@@ -59,7 +60,7 @@ export function CreateVaultScreen({ onCreated }: { onCreated: (s: VaultStatus) =
           <Field label="Master password" error={touched ? passwordError : null}>
             {(p) => (
               <div className="input-group">
-                <input
+                <SecretInput
                   {...p}
                   className="input"
                   type={show ? 'text' : 'password'}
@@ -83,7 +84,7 @@ export function CreateVaultScreen({ onCreated }: { onCreated: (s: VaultStatus) =
           <PasswordStrength password={password} />
           <Field label="Confirm master password" error={touched ? confirmError : null}>
             {(p) => (
-              <input
+              <SecretInput
                 {...p}
                 className="input"
                 type={show ? 'text' : 'password'}

@@ -1,3 +1,4 @@
+import { SecretInput } from '../../components/SecretInput'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { VaultStatus } from '../../../../src-shared/model'
 import { Field } from '../../components/Field'
@@ -135,9 +136,9 @@ export function UnlockScreen({
         <form className="form-stack" onSubmit={submit} noValidate>
           <Field label="Master password" error={error} hint={capsLock ? 'Caps Lock is on.' : undefined}>
             {(p) => (
-              <input
+              <SecretInput
                 {...p}
-                ref={inputRef}
+                inputRef={inputRef}
                 className="input"
                 type="password"
                 autoComplete="current-password"
