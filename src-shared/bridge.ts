@@ -20,6 +20,7 @@ export const COMMAND_NAMES = [
   'createApp',
   'updateApp',
   'deleteApp',
+  'searchIndex',
   'listEnvironments',
   'createEnvironment',
   'updateEnvironment',

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
-import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
+import type { AppSummary, ParsedInput, SearchIndexData, VaultService } from '../../src-shared/contract'
 
 /** Commands implemented by KeyshelfCore on top of the service (providers; .env import/export; quick unlock). */
 export type ExtensionCommand =
@@ -472,6 +472,15 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   // ------------------------------------------------------------------ environments
 
+  /** Everything the window's search index needs, in one request (see the contract). */
+  async searchIndex(): Promise<SearchIndexData> {
+    const s = this.requireSession()
+    const environments = [...s.envs.values()].sort(
+      (a, b) => a.appId.localeCompare(b.appId) || a.position - b.position || a.createdAt - b.createdAt,
+    )
+    return { apps: await this.listApps(), environments, credentials: await this.listCredentials({}) }
+  }
+
   async listEnvironments(input: ParsedInput<'listEnvironments'>): Promise<Environment[]> {
     const s = this.requireSession()
     this.getApp(s, input.appId)
@@ -573,9 +582,14 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   // ------------------------------------------------------------------ credentials
 
-  private view(s: Session, c: CredentialRecord): CredentialView {
+  /**
+   * `overlaps` (from {@link VaultRepository.overlapsAfter}) when viewing many credentials at once; a single
+   * view looks its own overlap up.
+   */
+  private view(s: Session, c: CredentialRecord, overlaps?: Map<string, number>): CredentialView {
     const env = s.envs.get(c.environmentId)
     const o = c.overview
+    const overlapUntil = (overlaps ?? s.repo.overlapsAfter(this.clock())).get(c.id) ?? null
     return {
       id: c.id,
       environmentId: c.environmentId,
@@ -597,6 +611,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
       rotationState: c.rotationState,
       fields: o.fields.map((f) => ({ ...f, masked: { ...f.masked } })),
       rotation: rotationInfo(c, this.clock(), this.settings.get().warnDays),
+      overlapUntil,
     }
   }
 
@@ -605,12 +620,13 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const out: CredentialView[] = []
     const now = this.clock()
     const warn = this.settings.get().warnDays
+    const overlaps = s.repo.overlapsAfter(now)
     for (const row of s.creds.plainRows()) {
       if (input.environmentId && row.environmentId !== input.environmentId) continue
       if (input.appId && s.envs.get(row.environmentId)?.appId !== input.appId) continue
       if (input.status && rotationInfo(row, now, warn).status !== input.status) continue
       const c = s.creds.get(row.id)
-      if (c) out.push(this.view(s, c))
+      if (c) out.push(this.view(s, c, overlaps))
     }
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt)
   }
@@ -1160,6 +1176,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const now = this.clock()
     const warn = input.withinDays ?? this.settings.get().warnDays
     const items: DueItem[] = []
+    const overlaps = s.repo.overlapsAfter(now)
     for (const row of s.creds.plainRows()) {
       const info = rotationInfo(row, now, warn)
       if (info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired') continue
@@ -1178,6 +1195,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         rotation: info,
         expiresAt: c.expiresAt,
         lastRotatedAt: c.lastRotatedAt,
+        overlapUntil: overlaps.get(c.id) ?? null,
       })
     }
     return items.sort(

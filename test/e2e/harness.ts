@@ -19,8 +19,14 @@ import { QuickUnlock, type SecretProtector } from '../../src-main/core/desktop/q
 import { dispatch } from '../../src-main/core/ipc-dispatch'
 import { MemoryClipboard, MemorySettings } from '../../src-main/core/platform-ports'
 
-const here = dirname(fileURLToPath(import.meta.url))
-export const ROOT = resolve(here, '../..')
+/** The repository root: the nearest folder up with a package.json (this file also runs bundled, from out/bench). */
+function findRoot(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'node_modules'))) return d
+    if (dirname(d) === d) return resolve(from, '../..')
+  }
+}
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
 export const RENDERER_DIR = process.env['KEYSHELF_RENDERER_DIR'] ?? join(ROOT, 'out/renderer')
 /**
  * Screenshots go to out/screenshots (ignored by git) so a test run leaves the tree clean; the README's

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   RENDERER_DIR,
   axe,
+  PASSWORD,
   createVault,
   describeViolations,
   e2eUnavailable,
@@ -62,7 +63,7 @@ describe('search over 10,000 keys', () => {
     seeded = await seedLarge(vault.core)
     console.log(`seeded ${seeded} keys through the core in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     app = await openApp(browser, server.url, vault)
-  }, 120_000)
+  }, 400_000)
 
   afterAll(async () => {
     await app?.close()
@@ -145,5 +146,86 @@ describe('search over 10,000 keys', () => {
       ].join('\n'),
     )
     expect(samples.every((s) => /result|Nothing|Apps/.test(s.count))).toBe(true)
+  }, 60_000)
+
+  it('loads the search index with one request for the whole vault, not one per app (issue 10 §12)', () => {
+    // The page has been open through the tests above: the index was warmed once and reused.
+    expect(app.calls.filter((c) => c === 'searchIndex')).toHaveLength(1)
+    // listEnvironments only for app pages visited (Sentry, and the first app at start), never one per app.
+    expect(app.calls.filter((c) => c === 'listEnvironments').length).toBeLessThanOrEqual(3)
+  })
+
+  it('renders the Due view for thousands of due keys virtualised, grouped, with a filter (§10)', async () => {
+    const { page } = app
+    if (await page.getByTestId('palette-input').count()) {
+      await page.keyboard.press('Escape')
+      await page.getByTestId('palette-input').waitFor({ state: 'detached' })
+    }
+    const due = await vault.core.dueReport({})
+    expect(due.length).toBeGreaterThan(3000)
+    await page.getByRole('button', { name: /Due for rotation/ }).click()
+    await page.getByTestId('due-row').first().waitFor({ timeout: 30_000 })
+    const inDom = await page.getByTestId('due-row').count()
+    expect(inDom).toBeLessThan(80)
+    expect(await page.getByTestId('due-group').first().textContent()).toMatch(/^Overdue\d+$/)
+    await expect(page.getByTestId('due-shown').textContent()).resolves.toBe(`${due.length} keys`)
+    await page.getByTestId('due-filter').fill('sentry production')
+    const sentryProd = due.filter((d) => d.appName === 'Sentry' && d.environmentName === 'Production').length
+    await expect
+      .poll(() => page.getByTestId('due-shown').textContent())
+      .toBe(`${sentryProd} of ${due.length} keys`)
+    const apps = await page.getByTestId('due-app').allTextContents()
+    expect(apps.every((a) => a.startsWith('Sentry'))).toBe(true)
+    await expect(axe(page).then(describeViolations)).resolves.toBe('')
+    await page.getByTestId('due-filter').fill('')
+  }, 60_000)
+
+  it('moving with the arrow keys re-renders only the two rows whose selection changed (§11)', async () => {
+    const { page } = app
+    await page
+      .getByRole('navigation', { name: 'Apps' })
+      .getByRole('button', { name: /^Sentry/ })
+      .click()
+    await page.getByRole('tab', { name: /^Production/ }).click()
+    const rows = page.getByTestId('key-row')
+    await rows.nth(2).click()
+    // Count the rows whose subtree or attributes change on each ArrowDown (React commits only what changed).
+    await page.evaluate(`(() => {
+      const body = document.querySelector('.kgrid-body')
+      window.__touched = []
+      let current = new Set()
+      new MutationObserver((ms) => {
+        for (const m of ms) {
+          const row = (m.target.nodeType === 1 ? m.target : m.target.parentElement)?.closest('[data-testid="key-row"]')
+          if (row) current.add(row.dataset.fieldId)
+        }
+      }).observe(body, { subtree: true, attributes: true, childList: true, characterData: true })
+      document.addEventListener('keyup', () => setTimeout(() => { window.__touched.push(current.size); current = new Set() }, 50))
+    })()`)
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('ArrowDown')
+      await page.waitForTimeout(80)
+    }
+    const touched = await inPage<number[]>(page, 'window.__touched')
+    expect(touched).toHaveLength(10)
+    // A step that scrolls mounts one new row at the edge as well: at most 3 rows, never the whole table.
+    expect(Math.max(...touched)).toBeLessThanOrEqual(3)
+    await expect(rows.count()).resolves.toBeLessThan(60)
+  }, 30_000)
+
+  it('comes back to the same app, environment and key after a lock, with focus in the table (§13)', async () => {
+    const { page } = app
+    const selected = page.locator('[data-testid="key-row"][aria-selected="true"]')
+    const fieldId = await selected.getAttribute('data-field-id')
+    expect(fieldId).toBeTruthy()
+    await page.keyboard.press('Control+L')
+    await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor()
+    await page.getByLabel('Master password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Unlock' }).click()
+    await page.getByRole('heading', { name: 'Sentry', level: 1 }).waitFor({ timeout: 20_000 })
+    await page.getByRole('tab', { name: /^Production/, selected: true }).waitFor()
+    await expect
+      .poll(() => inPage(page, "document.activeElement?.getAttribute('data-field-id')"))
+      .toBe(fieldId)
   }, 60_000)
 })

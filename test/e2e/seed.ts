@@ -183,27 +183,30 @@ export async function seedLarge(core: KeyshelfCore, total = 10_000): Promise<num
   }
   const kinds = ['API key', 'Webhook secret', 'Access token', 'Client secret', 'Signing key', 'Service token']
   let n = 0
-  for (let i = 0; n < total - 1; i++) {
-    const target = envIds[i % envIds.length]
-    if (!target) break
-    const kind = kinds[i % kinds.length] ?? 'API key'
-    const prefix = target.app.toUpperCase().replace(/[^A-Z0-9]/g, '_')
-    await core.createCredential(
-      credential(target.id, {
-        name: `${kind} ${i}`,
-        lastRotatedAt: Date.now() - (i % 120) * DAY_MS,
-        fields: [
-          {
-            label: '',
-            envVar: `${prefix}_${kind.toUpperCase().replace(/ /g, '_')}_${i}`,
-            kind: 'secret',
-            value: `sk_${i.toString(36)}_${'x'.repeat(24)}`,
-          },
-        ],
-      }),
-    )
-    n++
-  }
+  // One transaction for all of them (as an import does): seconds, not minutes, on a busy 2-core machine.
+  core.transaction(() => {
+    for (let i = 0; n < total - 1; i++) {
+      const target = envIds[i % envIds.length]
+      if (!target) break
+      const kind = kinds[i % kinds.length] ?? 'API key'
+      const prefix = target.app.toUpperCase().replace(/[^A-Z0-9]/g, '_')
+      core.createCredentialNow(
+        credential(target.id, {
+          name: `${kind} ${i}`,
+          lastRotatedAt: Date.now() - (i % 120) * DAY_MS,
+          fields: [
+            {
+              label: '',
+              envVar: `${prefix}_${kind.toUpperCase().replace(/ /g, '_')}_${i}`,
+              kind: 'secret',
+              value: `sk_${i.toString(36)}_${'x'.repeat(24)}`,
+            },
+          ],
+        }),
+      )
+      n++
+    }
+  })
   const prod = envIds.find((e) => e.app === 'Sentry' && e.env === 'Production')
   if (prod) {
     await core.createCredential(

@@ -159,6 +159,9 @@ describe('vault flows in Chromium', () => {
     await expectNoAxeViolations('the add-key dialog with errors')
     await rows.nth(1).getByLabel('Env var').fill('NOVU_SECRET_KEY')
     await keyDialog.getByLabel('Rotate every (days)').fill('90')
+    // Essentials first: owner and the other details sit behind "More details".
+    expect(await keyDialog.getByLabel('Owner').isVisible()).toBe(false)
+    await keyDialog.getByRole('button', { name: /More details/ }).click()
     await keyDialog.getByLabel('Owner').fill('platform team')
     await keyDialog.getByRole('button', { name: 'Add key' }).click()
     await keyDialog.waitFor({ state: 'detached' })

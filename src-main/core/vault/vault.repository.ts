@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
+import { last4Of } from './last4'
 import type {
   App,
   AuditEvent,
@@ -80,8 +81,6 @@ interface RawCredentialRow {
   enc: Buffer
 }
 
-const MIN_LAST4_LENGTH = 12
-
 /**
  * Row-level storage with encryption. Every `*enc` column is sealed with the session key and an AAD of
  * `table:id:column`, so a ciphertext moved to another row or column fails to open (VaultCorruptError).
@@ -127,9 +126,8 @@ export class VaultRepository {
 
   /** The masked form of a value: kind, last 4 characters of long secrets, and a keyed fingerprint. */
   mask(kind: FieldKind, value: string): MaskedValue {
-    const chars = Array.from(value)
     return {
-      last4: kind === 'secret' && chars.length >= MIN_LAST4_LENGTH ? chars.slice(-4).join('') : null,
+      last4: kind === 'secret' ? last4Of(value) : null,
       fingerprint: fingerprint(this.keys.fingerprint, value),
       clear: kind === 'public' ? value : null,
     }
@@ -345,6 +343,15 @@ export class VaultRepository {
       this.sealJson('versions', v.id, 'meta_enc', v.fields),
       this.sealJson('versions', v.id, 'values_enc', values),
     )
+  }
+
+  /** Credentials whose previous value is still valid (an overlap window ending after `now`): id -> end. */
+  overlapsAfter(now: number): Map<string, number> {
+    const rows = this.stmt(
+      `SELECT credential_id AS id, MAX(valid_until) AS until FROM versions
+       WHERE valid_until > ? GROUP BY credential_id`,
+    ).all(now) as { id: string; until: number }[]
+    return new Map(rows.map((r) => [r.id, r.until]))
   }
 
   listVersions(credentialId: string): VersionRecord[] {

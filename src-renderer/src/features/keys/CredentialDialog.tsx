@@ -129,6 +129,20 @@ export function CredentialDialog({
   const [error, setError] = useState<string | null>(null)
   const [server, setServer] = useState<Record<string, string>>({})
   const [openedAt] = useState(() => Date.now())
+  // Role, owner, tags, hosts, provider key id, status and notes sit behind "More details": open when editing a
+  // key that uses any of them, and whenever one of them has an error.
+  const [more, setMore] = useState(
+    Boolean(
+      credential &&
+      (credential.role ||
+        credential.owner ||
+        credential.tags.length ||
+        credential.allowedHosts.length ||
+        credential.providerCredentialId ||
+        credential.notes ||
+        credential.status !== 'active'),
+    ),
+  )
 
   const intervalDays = never ? null : Number(intervalText)
   const meta = {
@@ -222,6 +236,8 @@ export function CredentialDialog({
     }
   }
   const show = (k: string) => (touched ? errors[k] : undefined)
+  const MORE_KEYS = ['status', 'providerCredentialId', 'role', 'owner', 'tags', 'allowedHosts', 'notes']
+  const moreOpen = more || MORE_KEYS.some((k) => show(k))
 
   return (
     <Dialog
@@ -264,20 +280,6 @@ export function CredentialDialog({
                       {PROVIDER_LABELS[id]}
                     </option>
                   ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Status" error={show('status')}>
-              {(p) => (
-                <select
-                  {...p}
-                  className="select"
-                  value={status}
-                  onChange={(e) => setStatus(e.target.value as CredentialStatus)}
-                >
-                  <option value="active">Active</option>
-                  <option value="revoked">Revoked</option>
-                  <option value="expired">Expired</option>
                 </select>
               )}
             </Field>
@@ -383,34 +385,31 @@ export function CredentialDialog({
           </div>
 
           <h3 className="form-section-title">Rotation</h3>
+          <label className="check">
+            <input type="checkbox" checked={never} onChange={(e) => setNever(e.target.checked)} />
+            <span>Never rotate (for public identifiers)</span>
+          </label>
           <div className="form-grid">
-            <Field
-              label="Rotate every (days)"
-              error={show('rotationIntervalDays')}
-              hint="Keyshelf warns before the due date and marks the key overdue after it."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  className="input"
-                  type="number"
-                  min={1}
-                  max={3650}
-                  disabled={never}
-                  value={never ? '' : intervalText}
-                  onChange={(e) => setIntervalText(e.target.value)}
-                />
-              )}
-            </Field>
-            <div className="field">
-              <span className="field-label" aria-hidden="true">
-                &nbsp;
-              </span>
-              <label className="check check-offset">
-                <input type="checkbox" checked={never} onChange={(e) => setNever(e.target.checked)} />
-                <span>Never rotate (for public identifiers)</span>
-              </label>
-            </div>
+            {never ? null : (
+              <Field
+                label="Rotate every (days)"
+                error={show('rotationIntervalDays')}
+                hint="Keyshelf warns before the due date and marks the key overdue after it."
+                className="span-2"
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    className="input"
+                    type="number"
+                    min={1}
+                    max={3650}
+                    value={intervalText}
+                    onChange={(e) => setIntervalText(e.target.value)}
+                  />
+                )}
+              </Field>
+            )}
             <Field
               label="Last rotated"
               optional
@@ -445,8 +444,33 @@ export function CredentialDialog({
             </Field>
           </div>
 
-          <h3 className="form-section-title">Details</h3>
-          <div className="form-grid">
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm more-toggle"
+            aria-expanded={moreOpen}
+            aria-controls="credential-more"
+            onClick={() => setMore((m) => !m)}
+          >
+            <Icon name={moreOpen ? 'chevron-down' : 'chevron-right'} size="sm" />
+            More details
+            <span className="muted">status, provider key ID, role, owner, tags, allowed hosts, notes</span>
+          </button>
+          <div className="form-grid" id="credential-more" hidden={!moreOpen}>
+            <Field label="Status" error={show('status')}>
+              {(p) => (
+                <select
+                  {...p}
+                  className="select"
+                  value={status}
+                  onChange={(e) => setStatus(e.target.value as CredentialStatus)}
+                >
+                  <option value="active">Active</option>
+                  <option value="revoked">Revoked</option>
+                  <option value="expired">Expired</option>
+                </select>
+              )}
+            </Field>
+
             <Field label="Provider key ID" optional error={show('providerCredentialId')}>
               {(p) => (
                 <input

@@ -130,6 +130,8 @@ export function CommandPalette({
           <div
             className="palette-list"
             ref={listRef}
+            // Scrollable, so reachable by keyboard (axe scrollable-region-focusable); the input's arrows drive it.
+            tabIndex={0}
             style={{
               height: results.length > 0 ? Math.min(virtualizer.getTotalSize(), MAX_LIST_HEIGHT) : undefined,
             }}

@@ -119,14 +119,8 @@ export function Shell({
   const loadIndex = useCallback((): Promise<SearchEntry[]> => {
     const cached = searchCache.current
     if (cached && cached.version === version) return cached.index
-    const index = (async () => {
-      const appList = await call('listApps', {})
-      const [envLists, creds] = await Promise.all([
-        Promise.all(appList.map((a) => call('listEnvironments', { appId: a.id }))),
-        call('listCredentials', {}),
-      ])
-      return buildSearchIndex(appList, envLists.flat(), creds)
-    })()
+    // One request for the whole vault (not one per app).
+    const index = call('searchIndex', {}).then((d) => buildSearchIndex(d.apps, d.environments, d.credentials))
     searchCache.current = { version, index }
     index.catch(() => {
       if (searchCache.current?.index === index) searchCache.current = null
@@ -264,6 +258,7 @@ export function Shell({
               <div className="welcome">
                 <EmptyState
                   icon="key"
+                  level={1}
                   title="Add your first app"
                   actions={
                     <button
