@@ -18,6 +18,8 @@ export interface HomeValue {
 export interface RotationWrite {
   /** New values by field id (already checked: the fields exist, none twice). */
   values: { fieldId: string; value: string }[]
+  /** When the rotation happens (the new lastRotatedAt; validUntil is computed from it). */
+  at: number
   /** Why the values change; recorded with the previous values' version. */
   reason: VersionReason
   /** Until when the previous values stay valid (overlap), or null. */

@@ -49,7 +49,7 @@ export class LocalVaultHome implements CredentialHome {
   writeRotation(credentialId: string, w: RotationWrite): CredentialView {
     const s = this.kernel.session()
     const c = getCred(s, credentialId)
-    const now = this.kernel.clock()
+    const now = w.at
     const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
     const next: CredentialRecord = {
       ...c,

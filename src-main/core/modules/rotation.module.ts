@@ -67,6 +67,7 @@ export class RotationModule {
           : null
     return this.homes.forCredential(c.id).writeRotation(c.id, {
       values,
+      at: now,
       reason: opts.reason,
       validUntil,
       ...(opts.patch ? { patch: opts.patch } : {}),
