@@ -73,7 +73,7 @@ export async function seedLayout(vault: Vault): Promise<LayoutIds> {
       values: [{ fieldId: relayField.id, value: 'whsec_relay_rotated_0O1lI_9x8y7z6w5v4u' }],
       overlapHours: OVERLAP_HOURS,
     })
-  for (let i = 1; i <= 12; i++)
+  for (let i = 1; i <= 22; i++)
     await make(`Merchant key ${i}`, `ACME_MERCHANT_${i}_KEY`, { lastRotatedAt: ago((i * 7) % 80) })
   return { ...ids, acme: acme.id, acmeProd: acmeProd.id, overlapEnvVar: 'ACME_WEBHOOK_RELAY_SECRET' }
 }

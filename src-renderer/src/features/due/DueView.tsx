@@ -6,7 +6,7 @@ import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
 import { useToast } from '../../components/Toasts'
 import { call, messageOf } from '../../lib/api.client'
-import { formatDate, formatDateTime, plural, relativeDays } from '../../lib/format'
+import { formatDate, formatDateTime, plural } from '../../lib/format'
 import { useLoad } from '../../lib/use-load.hook'
 import { usePageScroll } from '../../lib/use-page-scroll.hook'
 import { naturalCompare } from '../keys/keys-order'
@@ -18,12 +18,10 @@ const NARROW_BELOW = 760
 
 const DueItemRow = memo(function DueItemRow({
   item,
-  narrow,
   onRotate,
   onOpen,
 }: {
   item: DueItem
-  narrow: boolean
   onRotate: (item: DueItem) => void
   onOpen: (route: Route) => void
 }) {
@@ -45,7 +43,7 @@ const DueItemRow = memo(function DueItemRow({
         title={`Open ${item.appName} › ${item.environmentName}`}
         onClick={() => onOpen({ view: 'app', appId: item.appId, environmentId: item.environmentId })}
       >
-        {narrow ? item.environmentName : `${item.appName} › ${item.environmentName}`}
+        {item.environmentName}
       </button>
       <div className="status-stack">
         <StatusBadge rotation={item.rotation} expiresAt={item.expiresAt} />
@@ -63,12 +61,6 @@ const DueItemRow = memo(function DueItemRow({
         title={item.lastRotatedAt ? `Last rotated ${formatDate(item.lastRotatedAt)}` : 'Never rotated'}
       >
         {item.rotation.governingAt ? formatDate(item.rotation.governingAt) : '—'}
-        {narrow ? null : (
-          <span className="muted">
-            {' '}
-            · {item.lastRotatedAt ? `rotated ${relativeDays(item.lastRotatedAt)}` : 'never rotated'}
-          </span>
-        )}
       </span>
       <div className="row-actions">
         <button type="button" className="btn btn-sm" onClick={() => onRotate(item)}>
@@ -147,7 +139,7 @@ export function DueView() {
           <span className="muted">{plural(row.count, 'key')}</span>
         </h3>
       )
-    return <DueItemRow item={row.item} narrow={narrow} onRotate={onRotate} onOpen={navigate} />
+    return <DueItemRow item={row.item} onRotate={onRotate} onOpen={navigate} />
   }
 
   return (

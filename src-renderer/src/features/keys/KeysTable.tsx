@@ -34,8 +34,12 @@ interface Row {
   last: boolean
 }
 
-/** Below this table width the variable folds under the key name and "rotated" under the status. */
-const NARROW_BELOW = 820
+/**
+ * The wide layout's columns other than the variable at their minimum (key 140, value 170, status 152, rotated
+ * 112, actions 124): below this plus the longest variable's width, the variable folds under the key name and
+ * "rotated" under the status, so an env-var name is never cut while the table has room for it.
+ */
+const WIDE_OTHER_MIN = 140 + 170 + 152 + 112 + 124
 const ROW_HEIGHT = { wide: 50, narrow: 58 } as const
 type Mode = keyof typeof ROW_HEIGHT
 
@@ -441,7 +445,7 @@ export function KeysTable({
   const cardRef = useRef<HTMLDivElement>(null)
   const bodyRef = useRef<HTMLDivElement>(null)
   const { scroller, width, scrollMargin } = usePageScroll(cardRef, bodyRef)
-  const mode: Mode = width > 0 && width < NARROW_BELOW ? 'narrow' : 'wide'
+  const mode: Mode = width > 0 && width < WIDE_OTHER_MIN + varWidth ? 'narrow' : 'wide'
   // TanStack Virtual returns fresh functions each render, so the React Compiler skips this component.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
