@@ -140,7 +140,10 @@ for (const scheme of ['light', 'dark'] as const) {
         ['R2 access token', 'expired'],
         ['Webhook signing', 'due-soon'],
       ])
-      await expect(rows.nth(0).textContent()).resolves.toContain('Stripe › Production')
+      // Grouped by app: the row names its environment, the group heading its app.
+      await expect(
+        rows.nth(0).getByRole('button', { name: 'Production' }).getAttribute('title'),
+      ).resolves.toBe('Open Stripe › Production')
       await expect(page.getByTestId('due-overdue').textContent()).resolves.toBe('1')
       await expect(page.getByTestId('due-expired').textContent()).resolves.toBe('1')
       await expect(page.getByTestId('due-soon').textContent()).resolves.toBe('1')
