@@ -140,7 +140,11 @@ async function main(): Promise<void> {
   })
 
   registerIpc(service, {
-    isTrustedSender: (url) => isTrustedRendererUrl(url, source),
+    isTrustedSender: (url, webContentsId) =>
+      win !== null &&
+      !win.isDestroyed() &&
+      win.webContents.id === webContentsId &&
+      isTrustedRendererUrl(url, source),
     logger,
     afterCommand: (command, value) => {
       if (
