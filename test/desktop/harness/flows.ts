@@ -9,7 +9,9 @@ export const SECRET = 'sk_live_desktop_5f3a9c1e7b2d4086'
 export async function api<T = unknown>(page: Page, command: Command, input: unknown = {}): Promise<T> {
   const r = (await page.evaluate(
     ([c, i]) =>
-      (window as unknown as { keyshelf: Record<string, (x: unknown) => Promise<unknown>> }).keyshelf[c]!(i),
+      (globalThis as unknown as { keyshelf: Record<string, (x: unknown) => Promise<unknown>> }).keyshelf[c]!(
+        i,
+      ),
     [command, input] as [string, unknown],
   )) as { ok: boolean; value?: T; error?: { code: string; message: string } }
   if (!r.ok) throw new Error(`${command}: ${r.error?.code} ${r.error?.message}`)
