@@ -16,15 +16,18 @@ export class UsageError extends KeyshelfError {
   }
 }
 
-let stdinCache: Buffer | null = null
+/** Per stdin stream (the agent serves many invocations, each with its own stdin). */
+const stdinCache = new WeakMap<object, Buffer>()
 
 /** Reads all of stdin once (later calls get the same bytes). */
 export async function readAllStdin(io: CliIo): Promise<Buffer> {
-  if (stdinCache) return stdinCache
+  const cached = stdinCache.get(io.stdin)
+  if (cached) return cached
   const chunks: Buffer[] = []
   for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
-  stdinCache = Buffer.concat(chunks)
-  return stdinCache
+  const all = Buffer.concat(chunks)
+  stdinCache.set(io.stdin, all)
+  return all
 }
 
 /**

@@ -1,15 +1,18 @@
 import type { ErrorCode } from '../../src-shared/model'
+import type { KeyshelfCore } from '../core/core'
 import { KeyshelfError, VaultCorruptError } from '../core/errors'
 import { defaultVaultPath } from '../core/vault-path'
 import { CliContext, type CliCommand, parseCommandArgs } from './cli-context'
 import { type CliIo, UsageError } from './cli-io'
 import { envCommands } from './commands/env.commands'
+import { agentCommands } from './commands/agent.commands'
+import { searchCommands } from './commands/search.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
 
 /** Every command, in help order. */
-export const COMMANDS: CliCommand[] = [...vaultCommands, ...envCommands]
+export const COMMANDS: CliCommand[] = [...vaultCommands, ...searchCommands, ...envCommands, ...agentCommands]
 
 /** Stable, documented exit codes. */
 export const EXIT = { ok: 0, error: 1, due: 2, wrongPassword: 3, corrupt: 4, notFound: 5 } as const
@@ -31,7 +34,7 @@ function globalHelp(): string {
     '',
     'usage: keyshelf [--vault PATH] [--password-stdin] COMMAND …',
     '',
-    ...COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.filter((c) => !c.hidden).map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     "  --vault PATH        the vault file (or KEYSHELF_VAULT); default: the desktop app's vault",
@@ -64,6 +67,7 @@ function findCommand(words: string[]): { cmd: CliCommand; rest: number } | null 
 export async function runCli(
   argv: string[],
   io: CliIo,
+  opts: { core?: KeyshelfCore } = {},
 ): Promise<{ code: number; signal: NodeJS.Signals | null }> {
   // Global options may come anywhere before `--`; pull them out first.
   const dashdash = argv.indexOf('--')
@@ -121,7 +125,7 @@ export async function runCli(
   // Drop the command words (first occurrences) and parse the rest.
   const remaining = [...args]
   for (const w of cmd.words) remaining.splice(remaining.indexOf(w), 1)
-  const ctx = new CliContext(io, { vault, passwordStdin })
+  const ctx = new CliContext(io, { vault, passwordStdin }, opts.core ?? null)
   try {
     let parsed
     try {

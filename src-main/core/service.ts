@@ -361,36 +361,30 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   // ------------------------------------------------------------------ apps
 
-  private appSummary(s: Session, app: App): AppSummary {
-    let environmentCount = 0
-    for (const e of s.envs.values()) if (e.appId === app.id) environmentCount++
-    const summary: AppSummary = {
-      ...app,
-      environmentCount,
-      credentialCount: 0,
-      overdue: 0,
-      dueSoon: 0,
-      expired: 0,
+  async listApps(): Promise<AppSummary[]> {
+    const s = this.requireSession()
+    // One pass over the keys for every app (not one per app): 200 apps × 10,000 keys was 2M steps.
+    const byApp = new Map<string, AppSummary>()
+    for (const a of s.apps.values())
+      byApp.set(a.id, { ...a, environmentCount: 0, credentialCount: 0, overdue: 0, dueSoon: 0, expired: 0 })
+    for (const e of s.envs.values()) {
+      const sum = byApp.get(e.appId)
+      if (sum) sum.environmentCount++
     }
     const now = this.clock()
     const warn = this.settings.get().warnDays
     for (const c of s.creds.plainRows()) {
-      const env = s.envs.get(c.environmentId)
-      if (env?.appId !== app.id) continue
-      summary.credentialCount++
+      const sum = byApp.get(s.envs.get(c.environmentId)?.appId ?? '')
+      if (!sum) continue
+      sum.credentialCount++
       const st = rotationInfo(c, now, warn).status
-      if (st === 'overdue') summary.overdue++
-      else if (st === 'due-soon') summary.dueSoon++
-      else if (st === 'expired') summary.expired++
+      if (st === 'overdue') sum.overdue++
+      else if (st === 'due-soon') sum.dueSoon++
+      else if (st === 'expired') sum.expired++
     }
-    return summary
-  }
-
-  async listApps(): Promise<AppSummary[]> {
-    const s = this.requireSession()
-    return [...s.apps.values()]
-      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
-      .map((a) => this.appSummary(s, a))
+    return [...byApp.values()].sort((a, b) =>
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+    )
   }
 
   private checkPathName(kind: string, name: string): void {
@@ -605,6 +599,9 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const out: CredentialView[] = []
     const now = this.clock()
     const warn = this.settings.get().warnDays
+    // Decrypt in bulk (one statement), not one query per row: listing 10,000 keys is the CLI's hot path.
+    if (input.environmentId) s.creds.inEnvironment(input.environmentId)
+    else s.creds.values()
     for (const row of s.creds.plainRows()) {
       if (input.environmentId && row.environmentId !== input.environmentId) continue
       if (input.appId && s.envs.get(row.environmentId)?.appId !== input.appId) continue
