@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createCore, type KeyshelfCore } from '../core/core'
 import { KeyshelfError } from '../core/errors'
@@ -128,9 +129,14 @@ export class CliContext {
   async unlocked(): Promise<KeyshelfCore> {
     if (this.shared) return this.shared
     const core = this.core()
-    const st = await core.status()
-    if (st.state === 'no-vault') throw this.noVault()
-    if (st.state !== 'unlocked') await core.unlock({ password: await this.password() })
+    // No status() here: it counts due keys (a pass over every row) that unlock counts again.
+    if (!existsSync(this.global.vault)) throw this.noVault()
+    try {
+      await core.unlock({ password: await this.password() })
+    } catch (err) {
+      if (err instanceof KeyshelfError && err.code === 'NO_VAULT') throw this.noVault()
+      throw err
+    }
     return core
   }
 

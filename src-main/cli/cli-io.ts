@@ -16,6 +16,13 @@ export class UsageError extends KeyshelfError {
   }
 }
 
+/** Ctrl-C (or Ctrl-D) at a prompt: exit 130, as a shell reports an interrupted command. */
+export class CancelledError extends KeyshelfError {
+  constructor() {
+    super('INVALID_INPUT', 'Cancelled.')
+  }
+}
+
 /** Per stdin stream (the agent serves many invocations, each with its own stdin). */
 const stdinCache = new WeakMap<object, Buffer>()
 
@@ -66,8 +73,8 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
     const onData = (chunk: Buffer | string) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(() => resolve(answer))
-        if (ch === '\u0003') return done(() => reject(new UsageError('Cancelled.')))
-        if (ch === '\u0004' && answer === '') return done(() => reject(new UsageError('Cancelled.')))
+        if (ch === '\u0003') return done(() => reject(new CancelledError()))
+        if (ch === '\u0004' && answer === '') return done(() => reject(new CancelledError()))
         if (ch === '\u007f' || ch === '\b') answer = Array.from(answer).slice(0, -1).join('')
         else if (ch >= ' ') answer += ch
       }

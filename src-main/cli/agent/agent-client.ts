@@ -21,7 +21,16 @@ export interface AgentClientIo {
 }
 
 /** Commands that never go through the agent: they need this terminal, a new password or no vault. */
-const LOCAL_ONLY = new Set(['init', 'passwd', 'run', 'help', 'completion', '__agent', '__complete'])
+const LOCAL_ONLY = new Set([
+  'init',
+  'passwd',
+  'run',
+  'help',
+  'completion',
+  '__agent',
+  '__complete',
+  '__clipboard-clear',
+])
 /** Commands whose value comes from stdin when one of these flags is given. */
 const STDIN_FLAGS = ['--value-stdin', '--key-stdin', '--password-stdin']
 
