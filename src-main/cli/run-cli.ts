@@ -7,6 +7,8 @@ import { CancelledError, type CliIo, UsageError } from './cli-io'
 import { didYouMean } from './cli-suggest'
 import { envCommands } from './commands/env.commands'
 import { agentCommands } from './commands/agent.commands'
+import { auditCommands } from './commands/audit.commands'
+import { backupCommands } from './commands/backup.commands'
 import { completionCommands } from './commands/completion.commands'
 import { copyCommands } from './commands/copy.commands'
 import { injectCommands } from './commands/inject.commands'
@@ -21,6 +23,8 @@ export const COMMANDS: CliCommand[] = [
   ...searchCommands,
   ...copyCommands,
   ...injectCommands,
+  ...auditCommands,
+  ...backupCommands,
   ...envCommands,
   ...agentCommands,
   ...completionCommands(() => COMMANDS),

@@ -30,6 +30,7 @@ const LOCAL_ONLY = new Set([
   '__agent',
   '__complete',
   '__clipboard-clear',
+  'restore',
 ])
 /** Commands whose value comes from stdin when one of these flags is given. */
 const STDIN_FLAGS = ['--value-stdin', '--key-stdin', '--password-stdin']
