@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_KDF } from '../src-shared/model'
 import { deriveKey } from '../src-main/core/crypto/kdf'
-import { KeyshelfService } from '../src-main/core/service'
+import { KeyshelfCore } from '../src-main/core/core'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const LAUNCHER = join(ROOT, 'bin', 'keyshelf.cjs')
@@ -37,7 +37,7 @@ const envVar = (a: number, e: number, k: number) => `API_KEY_${(a * 3 + e) * PER
 const value = (a: number, e: number, k: number) => `sk_live_${(a * 3 + e) * PER_ENV + k}_${'q'.repeat(32)}`
 
 async function buildKeyshelf(): Promise<void> {
-  const svc = new KeyshelfService({ vaultPath: VAULT })
+  const svc = new KeyshelfCore({ vaultPath: VAULT })
   await svc.create({ password: PASSWORD })
   for (let a = 0; a < APPS; a++) {
     const app = await svc.createApp({
