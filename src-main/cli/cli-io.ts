@@ -58,8 +58,9 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
   if (!stdin.isTTY || !stdin.setRawMode) {
     throw new UsageError('No terminal to ask for a secret: set KEYSHELF_PASSWORD or use --password-stdin.')
   }
-  io.stderr.write(question)
+  // Raw mode before the question: a Ctrl-C typed as soon as the question shows is read as a byte (exit 130).
   stdin.setRawMode(true)
+  io.stderr.write(question)
   stdin.resume()
   return new Promise<string>((resolve, reject) => {
     let answer = ''

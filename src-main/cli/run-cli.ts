@@ -11,6 +11,7 @@ import { auditCommands } from './commands/audit.commands'
 import { backupCommands } from './commands/backup.commands'
 import { completionCommands } from './commands/completion.commands'
 import { copyCommands } from './commands/copy.commands'
+import { editCommands } from './commands/edit.commands'
 import { injectCommands } from './commands/inject.commands'
 import { searchCommands } from './commands/search.commands'
 import { vaultCommands } from './commands/vault.commands'
@@ -20,6 +21,7 @@ export const VERSION = '0.1.0'
 /** Every command, in help order. */
 export const COMMANDS: CliCommand[] = [
   ...vaultCommands,
+  ...editCommands,
   ...searchCommands,
   ...copyCommands,
   ...injectCommands,

@@ -93,5 +93,5 @@ describe('audit', () => {
     expect(JSON.stringify(entries)).not.toContain('Other')
     const future = await v.ok(['audit', '--since', daysAhead(2)])
     expect(future.err).toMatch(/No activity matches/)
-  })
+  }, 120_000)
 })

@@ -158,7 +158,7 @@ describe('prompts on a terminal (util-linux `script` gives the CLI a pty)', () =
         out += d.toString()
         if (!sent && out.includes('Master password: ')) {
           sent = true
-          child.stdin.write('\u0003')
+          setTimeout(() => child.stdin.write('\u0003'), 300)
         }
       })
       child.on('error', reject)
