@@ -172,17 +172,20 @@ async function main(): Promise<void> {
     )
     console.log(`  unlock total p50:        ${ms(pct(unlocks, 50))}`)
     console.log(`  KDF alone p50:           ${ms(pct(kdfs, 50))}`)
+    // Unlock and KDF are timed in separate runs, so their difference can dip below zero: never print that.
+    const beyondP50 = pct(beyond, 50)
+    const beyondText = (n: number) => (n > 0 ? ms(n) : 'within noise of the KDF')
     console.log(
-      `  unlock beyond KDF p50:   ${ms(pct(beyond, 50))}   max ${ms(Math.max(...beyond))}   (target ≤ 80 ms)`,
+      `  unlock beyond KDF p50:   ${beyondText(beyondP50)}   max ${beyondText(Math.max(...beyond))}   (target ≤ 80 ms)${beyondP50 > 80 ? '   MISSED' : ''}`,
     )
     console.log(`  overview warm-up after unlock (background): ${ms(warm)}`)
     console.log(`  first search, cold (decrypts every overview): ${ms(coldSearch)}`)
     console.log(
-      `  search p50 / p95:        ${ms(pct(searches, 50))} / ${ms(pct(searches, 95))}   (target p95 ≤ 5 ms)`,
+      `  search p50 / p95:        ${ms(pct(searches, 50))} / ${ms(pct(searches, 95))}   (target p95 ≤ 5 ms)${pct(searches, 95) > 5 ? '   MISSED' : ''}`,
     )
     console.log(`  filter (overdue) p50/p95: ${ms(pct(filters, 50))} / ${ms(pct(filters, 95))}`)
     console.log(
-      `  reveal p50 / p95:        ${ms(pct(reveals, 50))} / ${ms(pct(reveals, 95))}   (target p50 ≤ 1 ms)`,
+      `  reveal p50 / p95:        ${ms(pct(reveals, 50))} / ${ms(pct(reveals, 95))}   (target p50 ≤ 1 ms)${pct(reveals, 50) > 1 ? '   MISSED' : ''}`,
     )
     console.log(
       `  bytes per credential:    ${(size / TOTAL).toFixed(0)} (file ${(size / 1024 / 1024).toFixed(2)} MiB)`,

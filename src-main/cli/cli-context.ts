@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { createCore, type KeyshelfCore } from '../core/core'
 import { KeyshelfError } from '../core/errors'
@@ -22,6 +23,8 @@ export interface CliCommand {
   options?: Options
   /** Extra lines for `help <command>`. */
   help?: string
+  /** Internal commands (the agent's own entry) are left out of help and suggestions. */
+  hidden?: boolean
   /** Positional arguments: [min, max]; max Infinity for `run`. */
   positionals: [number, number]
   run(ctx: CliContext, opts: Record<string, string | boolean | undefined>, args: string[]): Promise<number>
@@ -36,10 +39,18 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     readonly global: GlobalOptions,
+    /** The unlock agent's already unlocked core: used as is and never closed here. */
+    private readonly shared: KeyshelfCore | null = null,
   ) {}
+
+  /** True when this invocation is served by the unlock agent. */
+  get viaAgent(): boolean {
+    return this.shared !== null
+  }
 
   /** The core over the chosen vault (not unlocked). */
   core(): KeyshelfCore {
+    if (this.shared) return this.shared
     // Test-only: die by SIGKILL right after a provider answered a rotation, before the vault commit, to prove
     // the rotation journal recovers from a real crash. Ignored outside the test runner (core/test-hooks).
     const crash =
@@ -118,10 +129,16 @@ export class CliContext {
 
   /** Opens and unlocks the vault. */
   async unlocked(): Promise<KeyshelfCore> {
+    if (this.shared) return this.shared
     const core = this.core()
-    const st = await core.status()
-    if (st.state === 'no-vault') throw this.noVault()
-    if (st.state !== 'unlocked') await core.unlock({ password: await this.password() })
+    // No status() here: it counts due keys (a pass over every row) that unlock counts again.
+    if (!existsSync(this.global.vault)) throw this.noVault()
+    try {
+      await core.unlock({ password: await this.password() })
+    } catch (err) {
+      if (err instanceof KeyshelfError && err.code === 'NO_VAULT') throw this.noVault()
+      throw err
+    }
     return core
   }
 
@@ -142,6 +159,7 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    if (this.shared) return
     await this.coreInstance?.close()
   }
 }
@@ -162,6 +180,17 @@ export function parseCommandArgs(
     throw new UsageError(`usage: keyshelf ${cmd.usage}`)
   }
   return { opts: values as Record<string, string | boolean | undefined>, args: positionals }
+}
+
+/** App and environment names by id, for printing addresses. */
+export async function nameMaps(
+  core: KeyshelfCore,
+): Promise<{ apps: Map<string, string>; envs: Map<string, string> }> {
+  const apps = new Map((await core.listApps()).map((a) => [a.id, a.name]))
+  const envs = new Map<string, string>()
+  for (const id of apps.keys())
+    for (const e of await core.listEnvironments({ appId: id })) envs.set(e.id, e.name)
+  return { apps, envs }
 }
 
 /** `••••abcd`, `••••••••` or the clear public value. */

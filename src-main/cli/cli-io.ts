@@ -16,15 +16,25 @@ export class UsageError extends KeyshelfError {
   }
 }
 
-let stdinCache: Buffer | null = null
+/** Ctrl-C (or Ctrl-D) at a prompt: exit 130, as a shell reports an interrupted command. */
+export class CancelledError extends KeyshelfError {
+  constructor() {
+    super('INVALID_INPUT', 'Cancelled.')
+  }
+}
+
+/** Per stdin stream (the agent serves many invocations, each with its own stdin). */
+const stdinCache = new WeakMap<object, Buffer>()
 
 /** Reads all of stdin once (later calls get the same bytes). */
 export async function readAllStdin(io: CliIo): Promise<Buffer> {
-  if (stdinCache) return stdinCache
+  const cached = stdinCache.get(io.stdin)
+  if (cached) return cached
   const chunks: Buffer[] = []
   for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
-  stdinCache = Buffer.concat(chunks)
-  return stdinCache
+  const all = Buffer.concat(chunks)
+  stdinCache.set(io.stdin, all)
+  return all
 }
 
 /**
@@ -48,8 +58,9 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
   if (!stdin.isTTY || !stdin.setRawMode) {
     throw new UsageError('No terminal to ask for a secret: set KEYSHELF_PASSWORD or use --password-stdin.')
   }
-  io.stderr.write(question)
+  // Raw mode before the question: a Ctrl-C typed as soon as the question shows is read as a byte (exit 130).
   stdin.setRawMode(true)
+  io.stderr.write(question)
   stdin.resume()
   return new Promise<string>((resolve, reject) => {
     let answer = ''
@@ -63,8 +74,8 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
     const onData = (chunk: Buffer | string) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(() => resolve(answer))
-        if (ch === '\u0003') return done(() => reject(new UsageError('Cancelled.')))
-        if (ch === '\u0004' && answer === '') return done(() => reject(new UsageError('Cancelled.')))
+        if (ch === '\u0003') return done(() => reject(new CancelledError()))
+        if (ch === '\u0004' && answer === '') return done(() => reject(new CancelledError()))
         if (ch === '\u007f' || ch === '\b') answer = Array.from(answer).slice(0, -1).join('')
         else if (ch >= ' ') answer += ch
       }

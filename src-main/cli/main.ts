@@ -1,14 +1,30 @@
-/** The `keyshelf` command's entry: wires the process to runCli. */
-import { runCli } from './run-cli'
+/**
+ * The `keyshelf` command's entry: a running unlock agent answers first (only a few small modules are
+ * loaded for that); otherwise the full CLI loads and runs here.
+ */
+import { tryAgent } from './agent/agent-client'
 
-const { code, signal } = await runCli(process.argv.slice(2), {
+const argv = process.argv.slice(2)
+const viaAgent = await tryAgent(argv, {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  cwd: process.cwd(),
 })
-if (signal) {
-  process.removeAllListeners(signal)
-  process.kill(process.pid, signal)
+if (viaAgent !== null) {
+  process.exitCode = viaAgent
+} else {
+  const { runCli } = await import('./run-cli')
+  const { code, signal } = await runCli(argv, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  })
+  if (signal) {
+    process.removeAllListeners(signal)
+    process.kill(process.pid, signal)
+  }
+  process.exitCode = code
 }
-process.exitCode = code

@@ -1,18 +1,47 @@
 import type { ErrorCode } from '../../src-shared/model'
+import type { KeyshelfCore } from '../core/core'
 import { KeyshelfError, VaultCorruptError } from '../core/errors'
 import { defaultVaultPath } from '../core/vault-path'
 import { CliContext, type CliCommand, parseCommandArgs } from './cli-context'
-import { type CliIo, UsageError } from './cli-io'
+import { CancelledError, type CliIo, UsageError } from './cli-io'
+import { didYouMean } from './cli-suggest'
 import { envCommands } from './commands/env.commands'
+import { agentCommands } from './commands/agent.commands'
+import { auditCommands } from './commands/audit.commands'
+import { backupCommands } from './commands/backup.commands'
+import { completionCommands } from './commands/completion.commands'
+import { copyCommands } from './commands/copy.commands'
+import { editCommands } from './commands/edit.commands'
+import { injectCommands } from './commands/inject.commands'
+import { searchCommands } from './commands/search.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
 
 /** Every command, in help order. */
-export const COMMANDS: CliCommand[] = [...vaultCommands, ...envCommands]
+export const COMMANDS: CliCommand[] = [
+  ...vaultCommands,
+  ...editCommands,
+  ...searchCommands,
+  ...copyCommands,
+  ...injectCommands,
+  ...auditCommands,
+  ...backupCommands,
+  ...envCommands,
+  ...agentCommands,
+  ...completionCommands(() => COMMANDS),
+]
 
 /** Stable, documented exit codes. */
-export const EXIT = { ok: 0, error: 1, due: 2, wrongPassword: 3, corrupt: 4, notFound: 5 } as const
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  due: 2,
+  wrongPassword: 3,
+  corrupt: 4,
+  notFound: 5,
+  cancelled: 130,
+} as const
 
 const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
   WRONG_PASSWORD: EXIT.wrongPassword,
@@ -22,7 +51,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, number>> = {
 }
 
 const EXIT_HELP = `Exit codes: 0 ok · 1 usage or other error · 2 due found an overdue or expired key ·
-3 wrong password · 4 tampered or corrupt vault · 5 not found`
+3 wrong password · 4 tampered or corrupt vault · 5 not found · 130 cancelled (Ctrl-C)`
 
 function globalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.words.join(' ').length))
@@ -31,7 +60,7 @@ function globalHelp(): string {
     '',
     'usage: keyshelf [--vault PATH] [--password-stdin] COMMAND …',
     '',
-    ...COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.filter((c) => !c.hidden).map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     "  --vault PATH        the vault file (or KEYSHELF_VAULT); default: the desktop app's vault",
@@ -57,6 +86,97 @@ function findCommand(words: string[]): { cmd: CliCommand; rest: number } | null 
   return best ? { cmd: best, rest: best.words.length } : null
 }
 
+/** Schema field → what the user typed, for validation messages. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  rotationIntervalDays: '--rotate-every',
+  envVar: '--env-var',
+  name: 'the name',
+  next: 'the new password',
+  current: 'the current password',
+  password: 'the password',
+  apiUrl: '--api-url',
+  wsUrl: '--ws-url',
+  region: '--region',
+  appId: '--app-id',
+  description: '--description',
+  label: '--label',
+  providerCredentialId: '--provider-key-id',
+  expiresAt: '--expires',
+  lastRotatedAt: '--last-rotated',
+  accountId: '--account-id',
+  environmentName: '--env',
+  token: 'the key on stdin',
+  value: 'the value',
+  owner: '--owner',
+  role: '--role',
+  notes: '--notes',
+  tags: '--tag',
+  allowedHosts: '--allowed-host',
+  memoryKiB: '--kdf-memory-mib',
+  iterations: '--kdf-iterations',
+}
+
+const visible = () => COMMANDS.filter((c) => !c.hidden)
+
+/** A word that starts several commands (key, app, env, provider). */
+function isGroup(word: string): boolean {
+  return visible().filter((c) => c.words[0] === word && c.words.length > 1).length > 0
+}
+
+function groupHelp(group: string): string {
+  const cmds = visible().filter((c) => c.words[0] === group)
+  const width = Math.max(...cmds.map((c) => c.words.join(' ').length))
+  return [
+    `keyshelf ${group} commands:`,
+    '',
+    ...cmds.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    `keyshelf help ${group} COMMAND shows a command's options.`,
+  ].join('\n')
+}
+
+function unknownCommand(words: string[]): UsageError {
+  const typed = words.slice(0, 2).join(' ')
+  const names = visible().map((c) => c.words.join(' '))
+  const firsts = visible().map((c) => c.words[0] ?? '')
+  const group = words[0] && isGroup(words[0]) ? words[0] : null
+  const hint = group
+    ? didYouMean(
+        words.slice(0, 2).join(' '),
+        names.filter((n) => n.startsWith(group + ' ')),
+      )
+    : didYouMean(words[0] ?? '', [...firsts, ...names])
+  return new UsageError(
+    `unknown command "${typed}".${hint || (group ? ` \`keyshelf ${group}\` lists its commands.` : ' Try keyshelf --help.')}`,
+  )
+}
+
+/** node:util parseArgs errors, said in one sentence with the option's name. */
+function optionError(cmd: CliCommand, err: unknown): UsageError {
+  const msg = err instanceof Error ? err.message : ''
+  const usage = ` Usage: keyshelf ${cmd.usage}`
+  const opt = /'(-[^' ]+)/.exec(msg)?.[1] ?? ''
+  const code = (err as { code?: string } | null)?.code ?? ''
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const known = Object.keys(cmd.options ?? {}).map((o) => `--${o}`)
+    const hint = didYouMean(opt, known)
+    return new UsageError(
+      `${cmd.words.join(' ')} has no option ${opt}.${hint || (known.length ? ` Its options: ${known.join(' ')}.` : ' It takes no options.')}${hint ? '' : usage}`,
+    )
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/argument missing/.test(msg)) return new UsageError(`${opt} needs a value.${usage}`)
+    if (/ambiguous/.test(msg))
+      return new UsageError(
+        `${opt} needs a value; for a value that starts with "-", write it as ${opt}=-… (with =).`,
+      )
+    if (/does not take an argument/.test(msg)) return new UsageError(`${opt} takes no value.${usage}`)
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return new UsageError(`${cmd.words.join(' ')} got an extra argument.${usage}`)
+  return new UsageError(`${(msg.split('\n')[0] ?? 'bad arguments').replace(/\.+$/, '')}.${usage}`)
+}
+
 /**
  * Runs the CLI in-process and returns the exit code (and a signal to re-raise, for `run`). Errors become one
  * line on stderr, prefixed `keyshelf: `; they never contain a secret value.
@@ -64,6 +184,7 @@ function findCommand(words: string[]): { cmd: CliCommand; rest: number } | null 
 export async function runCli(
   argv: string[],
   io: CliIo,
+  opts: { core?: KeyshelfCore } = {},
 ): Promise<{ code: number; signal: NodeJS.Signals | null }> {
   // Global options may come anywhere before `--`; pull them out first.
   const dashdash = argv.indexOf('--')
@@ -95,53 +216,85 @@ export async function runCli(
     io.stdout.write(`keyshelf ${VERSION}\n`)
     return { code: 0, signal: null }
   }
+  const json = head.includes('--json')
   if (args[0] === 'help') {
     if (args.length === 1) {
       io.stdout.write(globalHelp() + '\n')
       return { code: EXIT.ok, signal: null }
     }
     const found = findCommand(args.slice(1))
-    if (!found)
-      return fail(io, new UsageError(`unknown command "${args.slice(1, 3).join(' ')}". Try keyshelf --help.`))
-    io.stdout.write(commandHelp(found.cmd) + '\n')
-    return { code: EXIT.ok, signal: null }
+    if (found && found.cmd.words.length === Math.min(args.length - 1, found.cmd.words.length)) {
+      io.stdout.write(commandHelp(found.cmd) + '\n')
+      return { code: EXIT.ok, signal: null }
+    }
+    if (isGroup(args[1] ?? '')) {
+      io.stdout.write(groupHelp(args[1] ?? '') + '\n')
+      return { code: EXIT.ok, signal: null }
+    }
+    return fail(io, unknownCommand(args.slice(1).filter((a) => !a.startsWith('-'))), json)
   }
   const positionalWords = args.filter((a) => !a.startsWith('-'))
   const found = findCommand(positionalWords)
-  if (!found)
-    return fail(
-      io,
-      new UsageError(`unknown command "${positionalWords.slice(0, 2).join(' ')}". Try keyshelf --help.`),
-    )
+  const wantsHelp =
+    (args.includes('--help') || args.includes('-h')) &&
+    (dashdash < 0 || Math.max(args.indexOf('--help'), args.indexOf('-h')) < args.indexOf('--'))
+  if (!found || (isGroup(positionalWords[0] ?? '') && found.cmd.words.length === 1)) {
+    // `keyshelf key`, `keyshelf key --help`: the group's commands.
+    const group = positionalWords[0] ?? ''
+    if (isGroup(group) && (positionalWords.length === 1 || wantsHelp)) {
+      io.stdout.write(groupHelp(group) + '\n')
+      return { code: EXIT.ok, signal: null }
+    }
+    if (!found) return fail(io, unknownCommand(positionalWords), json)
+  }
   const { cmd } = found
-  if (args.includes('--help') && (dashdash < 0 || args.indexOf('--help') < args.indexOf('--'))) {
+  if (wantsHelp) {
     io.stdout.write(commandHelp(cmd) + '\n')
     return { code: 0, signal: null }
   }
   // Drop the command words (first occurrences) and parse the rest.
   const remaining = [...args]
   for (const w of cmd.words) remaining.splice(remaining.indexOf(w), 1)
-  const ctx = new CliContext(io, { vault, passwordStdin })
+  const ctx = new CliContext(io, { vault, passwordStdin }, opts.core ?? null)
   try {
     let parsed
     try {
       parsed = parseCommandArgs(cmd, remaining)
     } catch (err) {
       if (err instanceof KeyshelfError) throw err
-      const msg =
-        err instanceof Error ? (err.message.split('\n')[0] ?? '').replace(/\.+$/, '') : 'bad arguments'
-      throw new UsageError(`${msg}. usage: keyshelf ${cmd.usage}`)
+      throw optionError(cmd, err)
     }
     const code = await cmd.run(ctx, parsed.opts, parsed.args)
     return { code, signal: ctx.signal }
   } catch (err) {
-    return fail(io, err)
+    return fail(io, err, json)
   } finally {
     await ctx.close().catch(() => undefined)
   }
 }
 
-function fail(io: CliIo, err: unknown): { code: number; signal: null } {
+/** With --json, errors are one JSON object on stderr: {"error":{"code","message","exit"}}. */
+function fail(io: CliIo, err: unknown, json = false): { code: number; signal: null } {
+  if (!json) return failText(io, err)
+  const lines: string[] = []
+  const r = failText(
+    { ...io, stderr: { write: (t: string) => lines.push(t) } as unknown as CliIo['stderr'] },
+    err,
+  )
+  const message = lines
+    .join('')
+    .replace(/^keyshelf: /, '')
+    .trim()
+  const code = err instanceof KeyshelfError ? err.code : 'ERROR'
+  io.stderr.write(JSON.stringify({ error: { code, message, exit: r.code } }) + '\n')
+  return r
+}
+
+function failText(io: CliIo, err: unknown): { code: number; signal: null } {
+  if (err instanceof CancelledError) {
+    io.stderr.write('keyshelf: cancelled.\n')
+    return { code: EXIT.cancelled, signal: null }
+  }
   if (err instanceof KeyshelfError) {
     io.stderr.write(`keyshelf: ${oneLine(err.message)}\n`)
     return { code: EXIT_BY_CODE[err.code] ?? EXIT.error, signal: null }
@@ -160,9 +313,13 @@ function fail(io: CliIo, err: unknown): { code: number; signal: null } {
   }
   if (isZodError(err)) {
     // Name the field (envVar, name, …), not its place in the request (fields.0.envVar).
+    // Say it in the CLI's words: option names, never the schema's field names (rotationIntervalDays, next).
     const field = (path: PropertyKey[]) => path.filter((p) => typeof p === 'string').pop() ?? 'input'
-    const issues = err.issues.map((i) => `${field(i.path)}: ${i.message}`).join('; ')
-    io.stderr.write(`keyshelf: ${oneLine(issues)}\n`)
+    const first = err.issues[0]
+    const name = first ? (OPTION_OF_FIELD[String(field(first.path))] ?? String(field(first.path))) : 'input'
+    const why = (first?.message ?? 'is not valid').replace(/\.$/, '')
+    const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : ''
+    io.stderr.write(`keyshelf: ${oneLine(`${name}: ${why}${more}.`)}\n`)
     return { code: EXIT.error, signal: null }
   }
   // Unknown errors: no message (it could quote anything); the name only with KEYSHELF_DEBUG.

@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { contract } from '../../../src-shared/contract'
 import { ENV_FORMATS, SYNC_PROVIDERS, type EnvFormat, type SyncProvider } from '../../../src-shared/model'
+import { parseDotenv } from '../../core/envfile/parse'
+import { findRefs } from '../../core/inject/template-refs'
 import { runWithEnv } from '../../core/run/run-command'
+import { readTemplate, resolveTemplate } from './inject.commands'
 import { type CliCommand, iso } from '../cli-context'
+import { checkUrl } from './vault.commands'
+import { resolveApp, resolveEnv } from '../cli-address'
 import { UsageError, confirm } from '../cli-io'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -42,7 +47,7 @@ export const envCommands: CliCommand[] = [
     async run(ctx, opts, [appName, envName]) {
       const fmt = format(str(opts.format))
       const core = await ctx.unlocked()
-      const { environment } = core.environmentByName(appName ?? '', envName ?? '')
+      const { environment } = await resolveEnv(core, appName ?? '', envName ?? '')
       const req = contract.exportPreview.input.parse({
         environmentId: environment.id,
         format: fmt,
@@ -96,7 +101,7 @@ export const envCommands: CliCommand[] = [
         throw new UsageError(`Cannot read ${file}.`)
       }
       const core = await ctx.unlocked()
-      const { environment } = core.environmentByName(appName ?? '', envName ?? '')
+      const { environment } = await resolveEnv(core, appName ?? '', envName ?? '')
       const p = await core.importPreview({ environmentId: environment.id, text })
       for (const e of p.errors) ctx.err(`${file}:${e.line}: ${e.message}`)
       for (const w of p.warnings) ctx.err(`${file}:${w.line}: warning: ${w.message}`)
@@ -124,12 +129,13 @@ export const envCommands: CliCommand[] = [
   },
   {
     words: ['run'],
-    usage: 'run --app APP --env ENV [--only VAR,…] [--mask] -- COMMAND [ARGS…]',
+    usage: 'run (--app APP --env ENV | --env-file FILE) [--only VAR,…] [--mask] -- COMMAND [ARGS…]',
     summary: "run a command with an environment's keys in its environment",
-    help: 'Values go only into the child environment, never argv; KEYSHELF_PASSWORD and KEYSHELF_NEW_PASSWORD are removed from it.\nstdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.',
+    help: 'Values go only into the child environment, never argv; KEYSHELF_PASSWORD and KEYSHELF_NEW_PASSWORD are removed from it.\nstdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.\n--env-file FILE: a .env file whose values may hold {{ keyshelf://APP/ENV/KEY }} references (resolved here; with --app/--env its entries win).',
     options: {
       app: { type: 'string' },
       env: { type: 'string' },
+      'env-file': { type: 'string' },
       only: { type: 'string' },
       mask: { type: 'boolean' },
     },
@@ -137,17 +143,35 @@ export const envCommands: CliCommand[] = [
     async run(ctx, opts, [command, ...args]) {
       const appName = str(opts.app)
       const envName = str(opts.env)
-      if (!appName || !envName || !command)
-        throw new UsageError('usage: keyshelf run --app APP --env ENV -- COMMAND [ARGS…]')
+      const envFile = str(opts['env-file'])
+      if ((!envFile && (!appName || !envName)) || !command || !appName !== !envName)
+        throw new UsageError('usage: keyshelf run (--app APP --env ENV | --env-file FILE) -- COMMAND [ARGS…]')
+      const fileText = envFile !== undefined ? await readTemplate(ctx, envFile) : null
       const core = await ctx.unlocked()
-      const { environment } = core.environmentByName(appName, envName)
-      const values = core.readEnvironmentValues(environment.id, list(opts.only))
-      core.recordAudit('export', null, {
-        environment: environment.name,
-        target: 'run',
-        command: command.split('/').pop(),
-        keys: values.length,
-      })
+      const values: { envVar: string; kind: 'secret' | 'public'; value: string }[] = []
+      if (appName && envName) {
+        const { environment } = await resolveEnv(core, appName, envName)
+        values.push(...core.readEnvironmentValues(environment.id, list(opts.only)))
+        core.recordAudit('export', null, {
+          environment: environment.name,
+          target: 'run',
+          command: command.split('/').pop(),
+          keys: values.length,
+        })
+      }
+      if (envFile !== undefined && fileText !== null) {
+        const parsed = parseDotenv(fileText)
+        const bad = parsed.errors[0]
+        if (bad) throw new UsageError(`${envFile}:${bad.line}: ${bad.message} Nothing was started.`)
+        for (const e of parsed.entries) {
+          const hasRef = findRefs(e.value).length > 0
+          const value = hasRef ? (await resolveTemplate(ctx, core, envFile, e.value, 'run')).text : e.value
+          const at = values.findIndex((x) => x.envVar === e.key)
+          const entry = { envVar: e.key, kind: hasRef ? ('secret' as const) : ('public' as const), value }
+          if (at >= 0) values[at] = entry
+          else values.push(entry)
+        }
+      }
       await core.close() // nothing stays unlocked while the child runs
       const env: Record<string, string> = {}
       for (const v of values) env[v.envVar] = v.value
@@ -174,7 +198,7 @@ export const envCommands: CliCommand[] = [
   {
     words: ['provider', 'add'],
     usage:
-      'provider add APP --provider novu|cloudflare|gitlab [--env ENV] --key-stdin [--api-url URL | --region us|eu] [--account-id ID]',
+      'provider add APP --provider novu|cloudflare|gitlab [--env ENV] --key-stdin [--api-url URL | --region us|eu|custom] [--account-id ID]',
     summary: 'connect an app to a provider (the key is verified, stored encrypted, then synced)',
     help: 'Novu: the secret key of one environment (--region us|eu, or --api-url for self-hosted); the environment comes from Novu.\nCloudflare: an API token with "API Tokens Read/Write". GitLab: a personal access token (--api-url for self-managed).',
     options: {
@@ -193,11 +217,15 @@ export const envCommands: CliCommand[] = [
       }
       if (!opts['key-stdin'])
         throw new UsageError('Pass the key on stdin with --key-stdin (never as an argument).')
-      const region = str(opts.region)
-      if (region !== undefined && region !== 'us' && region !== 'eu')
-        throw new UsageError('--region is us or eu.')
+      const given = str(opts.region)
+      if (given !== undefined && !['us', 'eu', 'custom'].includes(given))
+        throw new UsageError(`--region is us, eu or custom (custom needs --api-url), not "${given}".`)
+      if (given === 'custom' && !str(opts['api-url']))
+        throw new UsageError('--region custom needs --api-url (your self-hosted API URL).')
+      checkUrl('--api-url', str(opts['api-url']), ['http:', 'https:'])
+      const region = given === 'custom' ? undefined : given
       const core = await ctx.unlocked()
-      const app = core.appByName(appName ?? '')
+      const app = await resolveApp(core, appName ?? '')
       const token = (await ctx.stdinValue()).trim()
       const r = await core.connectProvider(
         contract.connectProvider.input.parse({
@@ -226,7 +254,7 @@ export const envCommands: CliCommand[] = [
     positionals: [0, 1],
     async run(ctx, opts, [appName]) {
       const core = await ctx.unlocked()
-      const appId = appName ? core.appByName(appName).id : undefined
+      const appId = appName ? (await resolveApp(core, appName)).id : undefined
       const summaries = await core.syncProviders(appId ? { appId } : {})
       if (opts.json) {
         ctx.out(

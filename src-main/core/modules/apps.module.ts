@@ -3,7 +3,7 @@ import type { AppSummary, ParsedInput } from '../../../src-shared/contract'
 import type { App } from '../../../src-shared/model'
 import { ConflictError } from '../errors'
 import { rotationInfo } from '../rotation/rotation-status'
-import type { Session, VaultKernel } from '../vault/vault-kernel'
+import type { VaultKernel } from '../vault/vault-kernel'
 import { checkPathName, findAppByName, getApp, stripUndefined } from './overview-lookups'
 
 /**
@@ -13,12 +13,30 @@ import { checkPathName, findAppByName, getApp, stripUndefined } from './overview
 export class AppsModule {
   constructor(private readonly kernel: VaultKernel) {}
 
-  /** Every app by name, with its counts. */
+  /** Every app by name, with its counts: one pass over the keys for all apps (10,000 keys × 200 apps was 2M steps). */
   listApps(): AppSummary[] {
     const s = this.kernel.session()
-    return [...s.apps.values()]
-      .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
-      .map((a) => this.summary(s, a))
+    const byApp = new Map<string, AppSummary>()
+    for (const a of s.apps.values())
+      byApp.set(a.id, { ...a, environmentCount: 0, credentialCount: 0, overdue: 0, dueSoon: 0, expired: 0 })
+    for (const e of s.envs.values()) {
+      const sum = byApp.get(e.appId)
+      if (sum) sum.environmentCount++
+    }
+    const now = this.kernel.clock()
+    const warn = this.kernel.settings.get().warnDays
+    for (const c of s.creds.plainRows()) {
+      const sum = byApp.get(s.envs.get(c.environmentId)?.appId ?? '')
+      if (!sum) continue
+      sum.credentialCount++
+      const st = rotationInfo(c, now, warn).status
+      if (st === 'overdue') sum.overdue++
+      else if (st === 'due-soon') sum.dueSoon++
+      else if (st === 'expired') sum.expired++
+    }
+    return [...byApp.values()].sort((a, b) =>
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+    )
   }
 
   /** Creates an app; CONFLICT if the name is taken. Synchronous, so usable inside a transaction. */
@@ -66,30 +84,5 @@ export class AppsModule {
     })
     this.kernel.reloadOverview(s)
     return null
-  }
-
-  private summary(s: Session, app: App): AppSummary {
-    let environmentCount = 0
-    for (const e of s.envs.values()) if (e.appId === app.id) environmentCount++
-    const summary: AppSummary = {
-      ...app,
-      environmentCount,
-      credentialCount: 0,
-      overdue: 0,
-      dueSoon: 0,
-      expired: 0,
-    }
-    const now = this.kernel.clock()
-    const warn = this.kernel.settings.get().warnDays
-    for (const c of s.creds.plainRows()) {
-      const env = s.envs.get(c.environmentId)
-      if (env?.appId !== app.id) continue
-      summary.credentialCount++
-      const st = rotationInfo(c, now, warn).status
-      if (st === 'overdue') summary.overdue++
-      else if (st === 'due-soon') summary.dueSoon++
-      else if (st === 'expired') summary.expired++
-    }
-    return summary
   }
 }

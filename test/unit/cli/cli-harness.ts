@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +66,8 @@ function baseEnv(home: string): Record<string, string> {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     LANG: 'C.UTF-8',
+    // The unlock agent's runtime folder: private to this sandbox (created 0700 in sandbox()).
+    XDG_RUNTIME_DIR: join(home, 'run'),
     // Node 22's on-disk compile cache: later spawns skip compiling the bundle and zod again.
     NODE_COMPILE_CACHE: join(tmpdir(), 'keyshelf-cli-test-compile-cache'),
   }
@@ -78,6 +80,7 @@ let sandboxHome: string | null = null
 function sandbox(): string {
   if (sandboxHome === null || !existsSync(sandboxHome)) {
     sandboxHome = mkdtempSync(join(tmpdir(), 'keyshelf-cli-home-'))
+    mkdirSync(join(sandboxHome, 'run'), { mode: 0o700 })
     dirs.push(sandboxHome)
   }
   return sandboxHome
@@ -196,4 +199,9 @@ export function daysAgo(n: number): string {
 /** An ISO day `n` days after now (UTC). */
 export function daysAhead(n: number): string {
   return daysAgo(-n)
+}
+
+/** The XDG_RUNTIME_DIR every `ks` run gets (the unlock agent's folder is `keyshelf/` inside it). */
+export function runtimeDir(): string {
+  return join(sandbox(), 'run')
 }

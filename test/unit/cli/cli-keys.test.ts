@@ -474,5 +474,5 @@ describe('due', () => {
     expectCode(plain, 2)
     expect(plain.out).toMatch(/^1 overdue, 1 expired, 0 due soon/)
     expectCode(await v.ks(['due', '--within', 'soon']), 1)
-  })
+  }, 120_000)
 })

@@ -152,7 +152,9 @@ describe('exit codes', () => {
     ])
     for (const r of results) {
       expectCode(r, 5)
-      expect(r.err).toMatch(/was not found/)
+      expect(r.err).toMatch(
+        /^keyshelf: (No app named "Nope"|Novu has no environment "Staging"|No key or env var "NOPE"|No key "Nope")/,
+      )
     }
   })
 
