@@ -225,6 +225,7 @@ export const ERROR_CODES = [
   'WEAK_KDF',
   'PROVIDER_ERROR',
   'UNREPRESENTABLE',
+  'FILE_ERROR',
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

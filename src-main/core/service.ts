@@ -45,6 +45,7 @@ import {
   KeyshelfError,
   LockedError,
   NotFoundError,
+  VaultCorruptError,
   WrongPasswordError,
 } from './errors'
 import type { Logger } from './logger'
@@ -62,6 +63,7 @@ import {
   type VaultHeader,
 } from './vault/vault-header'
 import { CredentialCache } from './vault/credential-cache'
+import { upgradeRowBinding } from './vault/row-binding-upgrade'
 import {
   readRotationRows,
   VaultRepository,
@@ -133,15 +135,16 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   // ------------------------------------------------------------------ lifecycle
 
-  private vaultExists(): boolean {
+  private vaultExists(forCreate = false): boolean {
     if (!this.db && (this.vaultPath === ':memory:' || !existsSync(this.vaultPath))) return false
-    const db = this.database()
+    const db = this.database(forCreate)
     // A file with neither a header nor data (a create interrupted between schema and header) is no vault.
     if (hasHeader(db)) return true
     return db.prepare('SELECT 1 FROM apps LIMIT 1').get() !== undefined
   }
 
-  private database(): Database {
+  /** The open database; `forCreate` accepts an existing 0-byte file (init over an empty file). */
+  private database(forCreate = false): Database {
     if (!this.db) {
       if (this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)) {
         throw new KeyshelfError(
@@ -149,7 +152,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
           `No vault at ${this.vaultPath}. Create one first (keyshelf init).`,
         )
       }
-      this.db = openDatabase(this.vaultPath)
+      this.db = openDatabase(this.vaultPath, { allowEmpty: forCreate })
     }
     return this.db
   }
@@ -193,6 +196,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
       searchIndex: null,
     }
     try {
+      upgradeRowBinding(db, keys.enc) // first unlock after the row-binding upgrade: one transaction
       this.loadOverview(s)
       const check = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get()
       if (!check) {
@@ -220,7 +224,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   }
 
   async create(input: ParsedInput<'create'>): Promise<VaultStatus> {
-    if (this.vaultExists()) {
+    if (this.vaultExists(true)) {
       throw new KeyshelfError(
         'VAULT_EXISTS',
         `A vault already exists at ${this.vaultPath}. Unlock it instead.`,
@@ -236,7 +240,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     // Argon2 runs before any file exists; the file then gets its schema and header in a few milliseconds.
     const created = await buildHeader(input.password, kdf, this.clock())
     const fileIsNew = this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)
-    this.db ??= openDatabase(this.vaultPath)
+    this.db ??= openDatabase(this.vaultPath, { allowEmpty: true })
     try {
       storeHeader(this.db, created.header)
     } catch (err) {
@@ -900,6 +904,9 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     const c = credId ? s.creds.get(credId) : undefined
     const f = c?.overview.fields.find((x) => x.id === fieldId)
     if (c && f) return { c, f }
+    // A field a key lists whose value row is missing or points elsewhere is damage, not "not found".
+    if (s.creds.values().some((x) => x.overview.fields.some((y) => y.id === fieldId)))
+      throw new VaultCorruptError(`fields row ${fieldId} is missing or belongs to another key`)
     throw new NotFoundError('The field')
   }
 

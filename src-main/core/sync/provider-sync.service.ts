@@ -547,6 +547,7 @@ export class ProviderSyncService {
       revokeAfter: null,
       revoked: false,
       note: null,
+      answer: null,
     }
     this.svc.transaction(() => this.repo().putJournal(journal))
     let result
