@@ -6,7 +6,7 @@ import type {
   ImportPreview,
   ImportResult,
 } from '../../../src-shared/model'
-import { InvalidInputError } from '../errors'
+import { ConflictError, InvalidInputError } from '../errors'
 import type { KeyshelfService } from '../service'
 import { findUnrepresentable, renderEnv, type EnvEntry } from './export'
 import { parseDotenv } from './parse'
@@ -95,11 +95,27 @@ export class EnvWorkflows {
     }
   }
 
-  /** Writes the export to `path` (0600, atomic, no overwrite without `force`) and reports git's view of it. */
+  /** git's view of `path` (existing or not), asked before anything is written. */
+  gitStatus(path: string): Promise<GitIgnoreStatus> {
+    return gitIgnoreStatus(path)
+  }
+
+  /**
+   * Writes the export to `path` (0600, atomic, no overwrite without `force`) and reports git's view of it,
+   * taken BEFORE writing. A file git tracks is refused without `force` (its secrets would be committed),
+   * except for `--example` files, which hold no secret.
+   */
   async save(req: ExportRequest, path: string, force: boolean): Promise<GitIgnoreStatus> {
+    const st = await gitIgnoreStatus(path)
+    if (st.tracked && !force && !req.example) {
+      throw new ConflictError(
+        `${basename(path)} is tracked by git, so secrets written into it could be committed; nothing was written. ` +
+          'Untrack it (git rm --cached) or use --force.',
+      )
+    }
     const text = this.render(req, basename(path))
     await writeEnvFileAtomic(path, text, { force })
-    return gitIgnoreStatus(path)
+    return st
   }
 
   /** Adds `path` to its repository's .gitignore. */

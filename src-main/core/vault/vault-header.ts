@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { KdfParams } from '../../../src-shared/model'
 import { AuthenticationFailedError, randomKey, unwrapKey, wrapKey } from '../crypto/aead'
-import { SALT_BYTES, assertKdfParams, deriveKey } from '../crypto/kdf'
+import { SALT_BYTES, assertKdfParams, deriveKey, kdfParamsInRange } from '../crypto/kdf'
 import { wipe } from '../crypto/subkeys'
 import { VaultCorruptError, WrongPasswordError } from '../errors'
 
@@ -74,6 +74,11 @@ export function readHeader(db: Database): VaultHeader {
   }
   if (header.format !== FORMAT) throw new VaultCorruptError(`unknown vault format`)
   if (checksum(header) !== get('header_checksum')) throw new VaultCorruptError('header checksum mismatch')
+  // The checksum is not keyed: check the KDF parameters against the allowed range BEFORE deriving, so a
+  // forged header can neither hang unlock (huge iterations or memory) nor crash Argon2 (parallelism 0).
+  if (!kdfParamsInRange(kdf))
+    throw new VaultCorruptError('header KDF parameters are outside the allowed range')
+  if (header.salt.length !== SALT_BYTES) throw new VaultCorruptError('header salt has the wrong length')
   return header
 }
 

@@ -8,6 +8,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCore } from '../../../src-main/core/core'
@@ -162,4 +163,40 @@ describe('the vault file', () => {
     expect(got).toMatch(/^error VAULT_CORRUPT/)
     expect(String(got)).not.toMatch(/nothing was changed/i)
   })
+
+  it.each([
+    ['huge iterations', { iterations: 1_000_000_000 }],
+    ['parallelism 0', { parallelism: 0 }],
+    ['4 TiB of memory', { memoryKiB: 4 * 1024 ** 3 }],
+    ['a fractional cost', { iterations: 2.5 }],
+  ])(
+    'a header with %s (checksum recomputed) is VAULT_CORRUPT before Argon2 runs',
+    async (_name, over) => {
+      const v = await newVault()
+      cleanups.push(v.cleanup)
+      await v.svc.close()
+      const raw = new BetterSqlite3(v.path)
+      const m = new Map(
+        (raw.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [
+          r.key,
+          r.value,
+        ]),
+      )
+      const kdf = { ...JSON.parse(m.get('kdf')!), ...over }
+      const sum = createHash('sha256')
+        .update(
+          JSON.stringify([m.get('format'), m.get('vault_id'), kdf, m.get('salt'), m.get('wrapped_key')]),
+        )
+        .digest('hex')
+      raw.prepare("UPDATE meta SET value = ? WHERE key = 'kdf'").run(JSON.stringify(kdf))
+      raw.prepare("UPDATE meta SET value = ? WHERE key = 'header_checksum'").run(sum)
+      raw.close()
+      const svc = createCore({ vaultPath: v.path })
+      cleanups.push(() => svc.close())
+      expect(await outcome(svc.unlock({ password: TEST_PASSWORD }))).toMatch(
+        /^error VAULT_CORRUPT: .*KDF parameters/,
+      )
+    },
+    10_000,
+  )
 })
