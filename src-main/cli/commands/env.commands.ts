@@ -158,7 +158,8 @@ export const envCommands: CliCommand[] = [
         keys: values.length,
       })
       await core.close() // nothing stays unlocked while the child runs
-      const env: Record<string, string> = {}
+      // No prototype: a variable named __proto__ stays an entry (and is refused by runWithEnv), never dropped.
+      const env = Object.create(null) as Record<string, string>
       for (const v of values) env[v.envVar] = v.value
       // The child gets the vault's values, never the master password this process was given.
       const baseEnv = { ...ctx.io.env }

@@ -11,6 +11,7 @@ import {
   statusWords,
   table,
 } from '../cli-context'
+import { checkValue } from '../value-input'
 import { UsageError, confirm, promptHidden } from '../cli-io'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -27,16 +28,19 @@ async function valueFrom(
 ): Promise<string> {
   if (typeof opts.value === 'string' && opts['value-stdin'])
     throw new UsageError('Use --value or --value-stdin, not both.')
-  if (typeof opts.value === 'string') return opts.value
-  if (opts['value-stdin']) return ctx.stdinValue()
+  const check = (v: string) =>
+    checkValue(v, { allowEmpty: opts['allow-empty'] === true, warn: (line) => ctx.err(line) })
+  if (typeof opts.value === 'string') return check(opts.value)
+  if (opts['value-stdin']) return check(await ctx.stdinValue())
   if (!ctx.io.stdin.isTTY)
     throw new UsageError('Give the value with --value-stdin (or --value, which shell history keeps).')
-  return promptHidden(ctx.io, 'Value (hidden): ')
+  return check(await promptHidden(ctx.io, 'Value (hidden): '))
 }
 
 const valueOptions = {
   value: { type: 'string' },
   'value-stdin': { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
 } as const
 
 function keyJson(c: CredentialView, app: string, env: string) {
@@ -249,7 +253,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'add'],
     usage:
-      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
+      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
     summary: 'add a key (add a second field with key add-field)',
     help: `Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.\n--provider is one of ${PROVIDERS.join(', ')} (default manual). --rotate-every defaults to 90 days (never for --public).`,
     options: {
@@ -295,7 +299,8 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'add-field'],
-    usage: 'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L]',
+    usage:
+      'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L]',
     summary: 'add a field to a key (the second half of a pair)',
     options: {
       'env-var': { type: 'string' },
@@ -403,7 +408,8 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'rotate'],
-    usage: 'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--overlap-hours H] [--via-provider]',
+    usage:
+      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider]',
     summary: 'store a new value (old one kept in history) or rotate through the provider',
     help: '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.',
     options: { ...valueOptions, 'overlap-hours': { type: 'string' }, 'via-provider': { type: 'boolean' } },

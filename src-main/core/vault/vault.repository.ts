@@ -147,6 +147,8 @@ export class VaultRepository {
       last4: kind === 'secret' && chars.length >= MIN_LAST4_LENGTH ? chars.slice(-4).join('') : null,
       fingerprint: fingerprint(this.keys.fingerprint, value),
       clear: kind === 'public' ? value : null,
+      empty: value === '',
+      endsWithNewline: value.endsWith('\n'),
     }
   }
 

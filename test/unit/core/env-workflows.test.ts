@@ -160,3 +160,20 @@ describe('the .gitignore guard decides before writing', () => {
     expect(readFileSync(path, 'utf8')).not.toContain('second line')
   })
 })
+
+describe('import applies the checks of key add', () => {
+  it.each([
+    ['a value over 1 MiB', `BIG=${'x'.repeat(1024 * 1024 + 1)}\n`, /line 1: "BIG": value/],
+    ['an unpaired surrogate', 'LONE="a\uD800b"\n', /line 1: "LONE": value: .*surrogate/],
+    ['a 201-character name', `${'N'.repeat(201)}=v\n`, /line 1: .*name/],
+  ])('%s is refused with its line, and nothing is imported', async (_what, text, message) => {
+    const { svc, envId } = await setup()
+    const before = (await svc.listCredentials({ environmentId: envId })).length
+    const preview = await svc.importPreview({ environmentId: envId, text: `OK=1\n${text}` })
+    expect(preview.errors.map((e) => `line ${e.line - 1}: ${e.message}`).join('\n')).toMatch(message)
+    await expect(svc.importApply({ environmentId: envId, text: `OK=1\n${text}` })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    })
+    expect((await svc.listCredentials({ environmentId: envId })).length).toBe(before)
+  })
+})

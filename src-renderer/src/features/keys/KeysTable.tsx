@@ -3,7 +3,7 @@ import type { CredentialView, FieldView } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
 import { call, messageOf } from '../../lib/api.client'
-import { formatDate, maskedText, plural, relativeDays } from '../../lib/format'
+import { formatDate, maskedDisplay, plural, relativeDays } from '../../lib/format'
 import { isMod, isTextTarget, shortcutLabel } from '../../lib/shortcuts'
 import { useToast } from '../../components/Toasts'
 import type { RevealStore } from './reveal-store'
@@ -37,7 +37,7 @@ function SecretValue({ store, field }: { store: RevealStore; field: FieldView })
   if (field.kind === 'public') {
     return (
       <span className="value public" title={field.masked.clear ?? ''}>
-        {field.masked.clear}
+        {maskedDisplay(field.masked)}
       </span>
     )
   }
@@ -51,10 +51,11 @@ function SecretValue({ store, field }: { store: RevealStore; field: FieldView })
   return (
     <span key="masked" className="value">
       <span className="masked" aria-hidden="true">
-        {maskedText(field.masked.last4)}
+        {maskedDisplay(field.masked)}
       </span>
       <span className="sr-only">
-        Hidden{field.masked.last4 ? `, ends in ${field.masked.last4.split('').join(' ')}` : ''}
+        {field.masked.empty === true ? 'Empty' : 'Hidden'}
+        {field.masked.last4 ? `, ends in ${field.masked.last4.split('').join(' ')}` : ''}
       </span>
     </span>
   )
