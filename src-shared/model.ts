@@ -149,6 +149,7 @@ export type AuditEvent =
   | 'rotate'
   | 'sync'
   | 'password-change'
+  | 'rekey'
 
 export interface AuditEntry {
   id: string

@@ -85,6 +85,13 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
     )
   }
 
+  /** Rotates the data key (see KeyshelfService.rekey) and turns quick unlock off: its entry holds the old key. */
+  override async rekey(input: { password: string }): Promise<{ resealed: number }> {
+    const r = await super.rekey(input)
+    this.quick?.disable()
+    return r
+  }
+
   async setQuickUnlock(input: ParsedInput<'setQuickUnlock'>): Promise<QuickUnlockStatus> {
     if (!this.quick) return this.quickUnlockStatus()
     if (!input.enabled) return this.quick.disable()

@@ -36,7 +36,7 @@ import type {
 } from '../../src-shared/model'
 import { DEFAULT_KDF } from '../../src-shared/model'
 import { assertKdfParams } from './crypto/kdf'
-import { AuthenticationFailedError, open, seal } from './crypto/aead'
+import { AuthenticationFailedError, open, randomKey, seal } from './crypto/aead'
 import { deriveSubkeys, wipe, type SessionKeys } from './crypto/subkeys'
 import { openDatabase } from './db/open-database'
 import {
@@ -60,8 +60,11 @@ import {
   readHeader,
   rewrapHeader,
   unlockHeader,
+  wrapNewKey,
+  writeHeader,
   type VaultHeader,
 } from './vault/vault-header'
+import { resealAll } from './vault/rekey'
 import { CredentialCache } from './vault/credential-cache'
 import { upgradeRowBinding } from './vault/row-binding-upgrade'
 import {
@@ -265,9 +268,10 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   async unlock(input: ParsedInput<'unlock'>): Promise<VaultStatus> {
     if (!this.vaultExists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
-    if (this.session) this.dropSession()
     const header = readHeader(this.database())
+    // A wrong password leaves an open session open: check first, then replace the session.
     const dataKey = await unlockHeader(header, input.password)
+    if (this.session) this.dropSession()
     const s = this.startSession(header, dataKey)
     this.write(s, () => this.audit(s, 'unlock', null, {}))
     for (const hook of this.unlockHooks) hook()
@@ -280,7 +284,6 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
    */
   async unlockWithDataKey(key: Buffer): Promise<VaultStatus> {
     if (!this.vaultExists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
-    if (this.session) this.dropSession()
     const db = this.database()
     const header = readHeader(db)
     const row = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as
@@ -298,6 +301,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     } finally {
       wipe(keys.enc, keys.fingerprint)
     }
+    if (this.session) this.dropSession()
     const s = this.startSession(header, Buffer.from(key))
     this.write(s, () => this.audit(s, 'unlock', null, { method: 'quick-unlock' }))
     for (const hook of this.unlockHooks) hook()
@@ -356,6 +360,40 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     s.header = await rewrapHeader(s.repo.db, header, s.dataKey, input.next)
     this.write(s, () => this.audit(s, 'password-change', null, {}))
     return null
+  }
+
+  /**
+   * Rotates the vault's data key: a new random key, every ciphertext re-sealed and the header re-wrapped in
+   * ONE transaction, an audit entry. Needs the master password (WRONG_PASSWORD writes nothing). An old copy
+   * of the file and an old password then open nothing written afterwards; a quick-unlock entry stops working
+   * (KeyshelfCore turns it off).
+   */
+  async rekey(input: { password: string }): Promise<{ resealed: number }> {
+    const s = this.requireSession()
+    const header = readHeader(s.repo.db)
+    wipe(await unlockHeader(header, input.password)) // WRONG_PASSWORD before anything changes
+    const dataKey = randomKey()
+    const next = await wrapNewKey(header, dataKey, input.password)
+    const keys = deriveSubkeys(dataKey, header.vaultId)
+    let resealed = 0
+    try {
+      this.write(s, () => {
+        resealed = resealAll(s.repo.db, s.keys, keys)
+        writeHeader(s.repo.db, next)
+        const check = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
+        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(check)
+        new VaultRepository(s.repo.db, keys).insertAudit(randomUUID(), this.clock(), 'rekey', null, {
+          resealed,
+        })
+      })
+    } catch (err) {
+      wipe(dataKey, keys.enc, keys.fingerprint)
+      throw err
+    }
+    wipe(keys.enc, keys.fingerprint)
+    this.dropSession()
+    this.startSession(next, dataKey)
+    return { resealed }
   }
 
   /** The unlocked session's KDF parameters (for `keyshelf` info and tests). */
@@ -761,6 +799,19 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
   /** Synchronous body of updateCredential, usable inside {@link transaction}. */
   updateCredentialNow(input: ParsedInput<'updateCredential'>): CredentialView {
     const s = this.requireSession()
+    let result: CredentialRecord | null = null
+    // Built from the row as it is inside the write lock (see rotateWith).
+    this.write(s, () => {
+      result = this.updateInside(s, input)
+    })
+    const next = result as CredentialRecord | null
+    if (!next) throw new NotFoundError('The key')
+    s.creds.set(next)
+    s.searchIndex = null
+    return this.view(s, next)
+  }
+
+  private updateInside(s: Session, input: ParsedInput<'updateCredential'>): CredentialRecord {
     const c = this.getCred(s, input.id)
     const patch = stripUndefined(input.patch)
     if (patch.name !== undefined) this.checkCredName(s, c.environmentId, patch.name, c.id)
@@ -836,7 +887,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
       removed = c.overview.fields.filter((f) => !kept.has(f.id)).map((f) => f.id)
       next.overview = { ...next.overview, fields: metas }
     }
-    this.write(s, () => {
+    {
       const oldValues = this.readValues(s, c)
       const valueChanged =
         removed.length > 0 || writes.some((w) => oldValues[w.id] !== undefined && oldValues[w.id] !== w.value)
@@ -853,10 +904,8 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         key: next.overview.name,
         valuesChanged: valueChanged,
       })
-    })
-    s.creds.set(next)
-    s.searchIndex = null
-    return this.view(s, next)
+    }
+    return next
   }
 
   async deleteCredential(input: ParsedInput<'deleteCredential'>): Promise<null> {
@@ -1003,6 +1052,24 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
     },
   ): CredentialView {
     const s = this.requireSession()
+    let result: CredentialRecord | null = null
+    // Everything is built from the row as it is INSIDE the write lock (write() re-reads what another
+    // process committed), so a concurrent change is never overwritten with a stale copy.
+    this.write(s, () => {
+      result = this.rotateInside(s, credentialId, values, opts)
+    })
+    const next = result as CredentialRecord | null
+    if (!next) throw new NotFoundError('The key')
+    s.creds.set(next)
+    return this.view(s, next)
+  }
+
+  private rotateInside(
+    s: Session,
+    credentialId: string,
+    values: { fieldId: string; value: string }[],
+    opts: Parameters<KeyshelfService['rotateWith']>[2],
+  ): CredentialRecord {
     const c = this.getCred(s, credentialId)
     const now = this.clock()
     const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
@@ -1035,7 +1102,7 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         : opts.overlapHours
           ? now + Math.round(opts.overlapHours * HOUR_MS)
           : null
-    this.write(s, () => {
+    {
       const old = this.readValues(s, c)
       for (const v of values) {
         if (old[v.fieldId] === v.value) {
@@ -1057,9 +1124,8 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
         reason: opts.reason,
         validUntil,
       })
-    })
-    s.creds.set(next)
-    return this.view(s, next)
+    }
+    return next
   }
 
   async history(input: ParsedInput<'history'>): Promise<VersionView[]> {
@@ -1349,7 +1415,13 @@ export class KeyshelfService implements Omit<VaultService, ExtensionCommand> {
 
   /** Runs `fn` in one SQLite transaction; the in-memory overview is updated by callers only after commit. */
   private write(s: Session, fn: () => void): void {
-    s.repo.db.transaction(fn).immediate() // see transaction()
+    s.repo.db
+      .transaction(() => {
+        // Inside BEGIN IMMEDIATE: reload what another process committed before building on it.
+        this.refreshIfChanged(s)
+        fn()
+      })
+      .immediate() // see transaction()
     s.dataVersion = s.repo.db.pragma('data_version', {
       simple: true,
     }) as number

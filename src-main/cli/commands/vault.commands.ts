@@ -90,11 +90,12 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['passwd'],
-    usage: 'passwd',
-    summary: 'change the master password (re-wraps the data key only)',
-    help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.',
+    usage: 'passwd [--rekey]',
+    summary: 'change the master password (re-wraps the data key; --rekey also replaces it)',
+    help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.\nWithout --rekey the data key stays the same: an old copy of the vault file still opens with the old password,\nincluding secrets added later. --rekey (or keyshelf rekey) replaces the data key too.',
+    options: { rekey: { type: 'boolean' } },
     positionals: [0, 0],
-    async run(ctx) {
+    async run(ctx, opts) {
       const core = ctx.core()
       if ((await core.status()).state === 'no-vault') throw ctx.noVault()
       const current = await ctx.password('Current master password: ')
@@ -104,6 +105,37 @@ export const vaultCommands: CliCommand[] = [
         throw new UsageError('The new password is the same as the current one. Nothing was changed.')
       await core.changePassword(contract.changePassword.input.parse({ current, next }))
       ctx.err('Master password changed.')
+      const rekey =
+        opts.rekey === true ||
+        (await confirm(
+          ctx.io,
+          'The data key is unchanged, so an old copy of the vault file still opens with the old password. Replace the data key too (rekey)?',
+        ))
+      if (rekey) {
+        const r = await core.rekey({ password: next })
+        ctx.err(`Data key replaced: ${r.resealed} values re-sealed. Quick unlock, if it was on, is off.`)
+      } else {
+        ctx.err(
+          'Tip: keyshelf rekey replaces the data key, so old copies of the file cannot open new secrets.',
+        )
+      }
+      return 0
+    },
+  },
+  {
+    words: ['rekey'],
+    usage: 'rekey',
+    summary: 'replace the vault’s data key and re-seal every value (after a leak or a password change)',
+    help: 'Everything is re-sealed in one transaction with a new random data key; an old copy of the vault file\nand an old password then open nothing written afterwards. Quick unlock is turned off. The audit log keeps an entry.',
+    positionals: [0, 0],
+    async run(ctx) {
+      const core = ctx.core()
+      if ((await core.status()).state === 'no-vault') throw ctx.noVault()
+      const password = await ctx.password()
+      await core.unlock({ password })
+      const started = Date.now()
+      const r = await core.rekey({ password })
+      ctx.err(`Data key replaced: ${r.resealed} values re-sealed in ${Date.now() - started} ms.`)
       return 0
     },
   },

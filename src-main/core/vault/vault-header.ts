@@ -82,7 +82,8 @@ export function readHeader(db: Database): VaultHeader {
   return header
 }
 
-function writeHeader(db: Database, h: VaultHeader): void {
+/** Writes every header field (call inside a transaction). */
+export function writeHeader(db: Database, h: VaultHeader): void {
   const put = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   )
@@ -134,6 +135,22 @@ export async function unlockHeader(header: VaultHeader, password: string): Promi
   } catch (err) {
     if (err instanceof AuthenticationFailedError) throw new WrongPasswordError()
     throw err
+  } finally {
+    wipe(kek)
+  }
+}
+
+/** A header for `dataKey` under `password` with a fresh salt (Argon2 runs here; nothing is written). */
+export async function wrapNewKey(
+  header: VaultHeader,
+  dataKey: Buffer,
+  password: string,
+): Promise<VaultHeader> {
+  assertKdfParams(header.kdf)
+  const salt = randomBytes(SALT_BYTES)
+  const kek = await deriveKey(password, salt, header.kdf)
+  try {
+    return { ...header, salt, wrappedKey: wrapKey(kek, dataKey, wrapAad(header.vaultId, header.kdf, salt)) }
   } finally {
     wipe(kek)
   }
