@@ -105,7 +105,7 @@ describe('tampering', () => {
     const svc = new KeyshelfCore({ vaultPath: v.path })
     await readEverything(svc)
     await svc.close()
-  }, 120_000)
+  }, 400_000)
 
   it('a ciphertext swapped between rows or columns fails to decrypt', async () => {
     const v = await populated()
