@@ -93,7 +93,16 @@ const envFields = {
   notes: text(20_000).default(''),
 }
 
-const partial = <T extends z.ZodRawShape>(shape: T) => z.object(shape).partial().strict()
+/**
+ * A patch: every field optional and NO defaults applied, so a field the patch does not name is left as it is
+ * (a `.default()` inside `.partial()` would fill it in and reset it).
+ */
+const partial = <T extends z.ZodRawShape>(shape: T) => {
+  const bare = Object.fromEntries(
+    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]),
+  )
+  return z.object(bare).partial().strict() as unknown as ReturnType<ReturnType<typeof z.object<T>>['partial']>
+}
 
 const preferencesSchema = z.object({
   autoLockMinutes: z

@@ -60,6 +60,10 @@ export interface MaskedValue {
   fingerprint: string
   /** Public fields carry their value in clear; secrets never do. */
   clear: string | null
+  /** The value is the empty string (shown as "(empty)", not as a mask). Absent in masks made before it existed. */
+  empty?: boolean
+  /** The value ends with a line feed (shown as ⏎). */
+  endsWithNewline?: boolean
 }
 
 export interface FieldView {
@@ -147,6 +151,7 @@ export type AuditEvent =
   | 'rotate'
   | 'sync'
   | 'password-change'
+  | 'rekey'
 
 export interface AuditEntry {
   id: string
@@ -229,6 +234,7 @@ export const ERROR_CODES = [
   'WEAK_KDF',
   'PROVIDER_ERROR',
   'UNREPRESENTABLE',
+  'FILE_ERROR',
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -5,6 +5,7 @@ import { KeyshelfError } from '../core/errors'
 import type { MaskedValue, RotationInfo } from '../../src-shared/model'
 import { type CliIo, UsageError, promptHidden, stdinParts } from './cli-io'
 import { testHooksAllowed } from '../core/test-hooks'
+import { decodeStrictUtf8 } from './value-input'
 
 /** Global options, taken before or after the command words. */
 export interface GlobalOptions {
@@ -72,7 +73,7 @@ export class CliContext {
   /** The rest of stdin after the password line (for --value-stdin / --key-stdin). */
   async stdinValue(): Promise<string> {
     const { rest } = await stdinParts(this.io, this.global.passwordStdin)
-    return rest.toString('utf8')
+    return decodeStrictUtf8(rest, 'stdin')
   }
 
   /** The master password: KEYSHELF_PASSWORD, --password-stdin, or a TTY prompt. */
@@ -195,8 +196,19 @@ export async function nameMaps(
 
 /** `••••abcd`, `••••••••` or the clear public value. */
 export function showMasked(m: MaskedValue): string {
-  if (m.clear !== null) return m.clear
-  return m.last4 !== null ? `••••${m.last4}` : '••••••••'
+  if (m.empty === true || m.clear === '') return '(empty)'
+  const nl = m.endsWithNewline === true ? '⏎' : ''
+  if (m.clear !== null) return m.clear.endsWith('\n') ? `${m.clear.slice(0, -1)}⏎` : m.clear
+  if (m.last4 !== null) return `••••${m.last4.endsWith('\n') ? `${m.last4.slice(0, -1)}⏎` : m.last4}`
+  return `••••••••${nl}`
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/** A cell as the terminal will show it: control and bidi characters escaped (`\u001b`), never interpreted. */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** YYYY-MM-DD of an epoch-ms date (UTC), or '' . */
@@ -220,7 +232,8 @@ export function parseDay(flag: string, s: string): number {
 }
 
 /** Formats rows as aligned columns. */
-export function table(rows: string[][]): string {
+export function table(input: string[][]): string {
+  const rows = input.map((r) => r.map(printable))
   const widths: number[] = []
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(c).length)))
   return rows

@@ -166,6 +166,10 @@ export class KeyshelfCore implements VaultService {
   async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
     return this.session.changePassword(input)
   }
+  /** Rotates the vault's data key (CLI `keyshelf rekey`; not yet a contract command). */
+  async rekey(input: { password: string }): Promise<{ resealed: number }> {
+    return this.session.rekey(input)
+  }
   async quickUnlockStatus(): Promise<QuickUnlockStatus> {
     return this.session.quickUnlockStatus()
   }

@@ -35,7 +35,7 @@ export class VaultCorruptError extends KeyshelfError {
   constructor(where: string) {
     super(
       'VAULT_CORRUPT',
-      `The vault is corrupt or has been tampered with (${where}). Nothing was changed; restore the vault file from a backup.`,
+      `The vault is corrupt or has been tampered with (${where}). Keyshelf refused to use the damaged data; restore the vault file from a backup.`,
     )
   }
 }

@@ -61,22 +61,31 @@ export const envCommands: CliCommand[] = [
         return 0
       }
       const path = resolve(out)
+      const example = opts.example === true
+      // Ask git BEFORE writing: an untracked file in a work tree gets the question (or --gitignore) first;
+      // a tracked file is refused without --force (core); an --example file holds no secret: no warning.
+      const before = example ? null : await core.env.gitStatus(path)
+      let nowIgnored = false
+      if (before?.inRepo && !before.ignored && !before.tracked) {
+        if (
+          opts.gitignore ||
+          (await confirm(
+            ctx.io,
+            `${out} is in a git work tree and not ignored. Add it to .gitignore before writing?`,
+          ))
+        ) {
+          const pattern = await core.env.ignore(path)
+          ctx.err(`Added ${pattern} to ${before.repoRoot}/.gitignore.`)
+          nowIgnored = true
+        }
+      }
       const git = await core.env.save(req, path, opts.force === true)
       ctx.err(`Wrote ${path} (${fmt}, mode 0600).`)
-      if (git.inRepo && !git.ignored) {
+      if (!example && git.inRepo && !git.ignored && !nowIgnored) {
         if (git.tracked) {
           ctx.err(
             `Warning: ${out} is tracked by git. .gitignore will not stop it being committed: git rm --cached it.`,
           )
-        } else if (
-          opts.gitignore ||
-          (await confirm(
-            ctx.io,
-            `Warning: ${out} is in a git work tree and not ignored. Add it to .gitignore?`,
-          ))
-        ) {
-          const pattern = await core.env.ignore(path)
-          ctx.err(`Added ${pattern} to ${git.repoRoot}/.gitignore.`)
         } else {
           ctx.err(
             `Warning: ${out} is in a git work tree and not ignored by git. Re-run with --force --gitignore to add it to .gitignore.`,
@@ -173,7 +182,8 @@ export const envCommands: CliCommand[] = [
         }
       }
       await core.close() // nothing stays unlocked while the child runs
-      const env: Record<string, string> = {}
+      // No prototype: a variable named __proto__ stays an entry (and is refused by runWithEnv), never dropped.
+      const env = Object.create(null) as Record<string, string>
       for (const v of values) env[v.envVar] = v.value
       // The child gets the vault's values, never the master password this process was given.
       const baseEnv = { ...ctx.io.env }

@@ -13,6 +13,7 @@ import {
   table,
 } from '../cli-context'
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
+import { checkValue } from '../value-input'
 import { UsageError, confirm, promptHidden } from '../cli-io'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -53,16 +54,19 @@ async function valueFrom(
 ): Promise<string> {
   if (typeof opts.value === 'string' && opts['value-stdin'])
     throw new UsageError('Use --value or --value-stdin, not both.')
-  if (typeof opts.value === 'string') return opts.value
-  if (opts['value-stdin']) return ctx.stdinValue()
+  const check = (v: string) =>
+    checkValue(v, { allowEmpty: opts['allow-empty'] === true, warn: (line) => ctx.err(line) })
+  if (typeof opts.value === 'string') return check(opts.value)
+  if (opts['value-stdin']) return check(await ctx.stdinValue())
   if (!ctx.io.stdin.isTTY)
     throw new UsageError('Give the value with --value-stdin (or --value, which shell history keeps).')
-  return promptHidden(ctx.io, 'Value (hidden): ')
+  return check(await promptHidden(ctx.io, 'Value (hidden): '))
 }
 
 const valueOptions = {
   value: { type: 'string' },
   'value-stdin': { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
 } as const
 
 function keyJson(c: CredentialView, app: string, env: string) {
@@ -124,11 +128,12 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['passwd'],
-    usage: 'passwd',
-    summary: 'change the master password (re-wraps the data key only)',
-    help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.',
+    usage: 'passwd [--rekey]',
+    summary: 'change the master password (re-wraps the data key; --rekey also replaces it)',
+    help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.\nWithout --rekey the data key stays the same: an old copy of the vault file still opens with the old password,\nincluding secrets added later. --rekey (or keyshelf rekey) replaces the data key too.',
+    options: { rekey: { type: 'boolean' } },
     positionals: [0, 0],
-    async run(ctx) {
+    async run(ctx, opts) {
       const core = ctx.core()
       if ((await core.status()).state === 'no-vault') throw ctx.noVault()
       const current = await ctx.password('Current master password: ')
@@ -138,6 +143,37 @@ export const vaultCommands: CliCommand[] = [
         throw new UsageError('The new password is the same as the current one. Nothing was changed.')
       await core.changePassword(contract.changePassword.input.parse({ current, next }))
       ctx.err('Master password changed.')
+      const rekey =
+        opts.rekey === true ||
+        (await confirm(
+          ctx.io,
+          'The data key is unchanged, so an old copy of the vault file still opens with the old password. Replace the data key too (rekey)?',
+        ))
+      if (rekey) {
+        const r = await core.rekey({ password: next })
+        ctx.err(`Data key replaced: ${r.resealed} values re-sealed. Quick unlock, if it was on, is off.`)
+      } else {
+        ctx.err(
+          'Tip: keyshelf rekey replaces the data key, so old copies of the file cannot open new secrets.',
+        )
+      }
+      return 0
+    },
+  },
+  {
+    words: ['rekey'],
+    usage: 'rekey',
+    summary: 'replace the vault’s data key and re-seal every value (after a leak or a password change)',
+    help: 'Everything is re-sealed in one transaction with a new random data key; an old copy of the vault file\nand an old password then open nothing written afterwards. Quick unlock is turned off. The audit log keeps an entry.',
+    positionals: [0, 0],
+    async run(ctx) {
+      const core = ctx.core()
+      if ((await core.status()).state === 'no-vault') throw ctx.noVault()
+      const password = await ctx.password()
+      await core.unlock({ password })
+      const started = Date.now()
+      const r = await core.rekey({ password })
+      ctx.err(`Data key replaced: ${r.resealed} values re-sealed in ${Date.now() - started} ms.`)
       return 0
     },
   },
@@ -294,7 +330,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'add'],
     usage:
-      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
+      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
     summary: 'add a key (add a second field with key add-field)',
     help: `Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.\n--provider is one of ${PROVIDERS.join(', ')} (default manual). --rotate-every defaults to 90 days (never for --public).`,
     options: {
@@ -337,7 +373,8 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'add-field'],
-    usage: 'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--label L]',
+    usage:
+      'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L]',
     summary: 'add a field to a key (the second half of a pair)',
     options: {
       'env-var': { type: 'string' },
@@ -463,7 +500,8 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'rotate'],
-    usage: 'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--overlap-hours H] [--via-provider]',
+    usage:
+      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider]',
     summary: 'store a new value (old one kept in history) or rotate through the provider',
     help: '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.',
     options: { ...valueOptions, 'overlap-hours': { type: 'string' }, 'via-provider': { type: 'boolean' } },

@@ -30,23 +30,44 @@ export async function argon2idRaw(opts: {
   })
 }
 
-/** Refuses KDF parameters below OWASP's Argon2id floor (m = 19 MiB, t = 2) or out of sane bounds. */
+/**
+ * The largest Argon2id cost Keyshelf accepts: 2 GiB of memory, 20 passes, and at most 4 GiB × passes of
+ * work in total (a few seconds on a laptop), so a forged header cannot make unlock hang.
+ */
+export const MAX_KDF = {
+  memoryKiB: 2 * 1024 * 1024,
+  iterations: 20,
+  parallelism: 16,
+  workKiB: 4 * 1024 * 1024,
+} as const
+
+/** True when `params` is Argon2id within [MIN_KDF, MAX_KDF]. Plain data from a header is accepted as input. */
+export function kdfParamsInRange(params: unknown): params is KdfParams {
+  const p = params as Partial<KdfParams> | null
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    p.algorithm === 'argon2id' &&
+    Number.isSafeInteger(p.memoryKiB) &&
+    Number.isSafeInteger(p.iterations) &&
+    Number.isSafeInteger(p.parallelism) &&
+    p.memoryKiB! >= MIN_KDF.memoryKiB &&
+    p.iterations! >= MIN_KDF.iterations &&
+    p.memoryKiB! <= MAX_KDF.memoryKiB &&
+    p.iterations! <= MAX_KDF.iterations &&
+    p.memoryKiB! * p.iterations! <= MAX_KDF.workKiB &&
+    p.parallelism! >= 1 &&
+    p.parallelism! <= MAX_KDF.parallelism
+  )
+}
+
+/** Refuses KDF parameters below OWASP's Argon2id floor (m = 19 MiB, t = 2) or above {@link MAX_KDF}. */
 export function assertKdfParams(params: KdfParams): void {
-  const ok =
-    params.algorithm === 'argon2id' &&
-    Number.isInteger(params.memoryKiB) &&
-    Number.isInteger(params.iterations) &&
-    Number.isInteger(params.parallelism) &&
-    params.memoryKiB >= MIN_KDF.memoryKiB &&
-    params.iterations >= MIN_KDF.iterations &&
-    params.memoryKiB <= 4 * 1024 * 1024 &&
-    params.iterations <= 100 &&
-    params.parallelism >= 1 &&
-    params.parallelism <= 16
-  if (!ok) {
+  if (!kdfParamsInRange(params)) {
     throw new KeyshelfError(
       'WEAK_KDF',
-      `KDF parameters must be Argon2id with at least ${MIN_KDF.memoryKiB / 1024} MiB of memory and ${MIN_KDF.iterations} iterations (OWASP's floor).`,
+      `KDF parameters must be Argon2id with at least ${MIN_KDF.memoryKiB / 1024} MiB of memory and ${MIN_KDF.iterations} iterations (OWASP's floor), ` +
+        `and at most ${MAX_KDF.memoryKiB / 1024} MiB and ${MAX_KDF.iterations} iterations.`,
     )
   }
 }

@@ -1,4 +1,17 @@
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { QuickUnlockStatus } from '../../../src-shared/model'
 import { wipe } from '../crypto/subkeys'
 import { openDatabase } from '../db/open-database'
@@ -22,15 +35,29 @@ export interface BlobStore {
   remove(): void
 }
 
-/** A 0600 file written through a temp file and rename. */
+/**
+ * A 0600 file written through a random temp file created with O_EXCL (never through a file or link someone
+ * placed at a predictable name), then renamed over the target.
+ */
 export function fileBlobStore(path: string): BlobStore {
   return {
     read: () => (existsSync(path) ? readFileSync(path) : null),
     write: (data) => {
-      const tmp = `${path}.tmp`
-      writeFileSync(tmp, data, { mode: 0o600 })
-      chmodSync(tmp, 0o600)
-      renameSync(tmp, path)
+      const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+      try {
+        try {
+          fchmodSync(fd, 0o600)
+          writeSync(fd, data)
+          fsyncSync(fd)
+        } finally {
+          closeSync(fd)
+        }
+        renameSync(tmp, path)
+      } catch (err) {
+        rmSync(tmp, { force: true })
+        throw err
+      }
     },
     remove: () => rmSync(path, { force: true }),
   }

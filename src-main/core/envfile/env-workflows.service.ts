@@ -6,10 +6,12 @@ import type {
   ImportPreview,
   ImportResult,
 } from '../../../src-shared/model'
-import { InvalidInputError } from '../errors'
+import { ConflictError, InvalidInputError } from '../errors'
 import type { KeyshelfCore } from '../core'
 import { findUnrepresentable, renderEnv, type EnvEntry } from './export'
-import { parseDotenv } from './parse'
+import { fieldInputSchema } from '../../../src-shared/contract'
+import { showName } from './env-text'
+import { parseDotenv, type ParseResult } from './parse'
 import { addToGitignore, gitIgnoreStatus, writeEnvFileAtomic, type GitIgnoreStatus } from './write-file'
 
 /** What to export. */
@@ -108,11 +110,27 @@ export class EnvWorkflows {
     }
   }
 
-  /** Writes the export to `path` (0600, atomic, no overwrite without `force`) and reports git's view of it. */
+  /** git's view of `path` (existing or not), asked before anything is written. */
+  gitStatus(path: string): Promise<GitIgnoreStatus> {
+    return gitIgnoreStatus(path)
+  }
+
+  /**
+   * Writes the export to `path` (0600, atomic, no overwrite without `force`) and reports git's view of it,
+   * taken BEFORE writing. A file git tracks is refused without `force` (its secrets would be committed),
+   * except for `--example` files, which hold no secret.
+   */
   async save(req: ExportRequest, path: string, force: boolean): Promise<GitIgnoreStatus> {
+    const st = await gitIgnoreStatus(path)
+    if (st.tracked && !force && !req.example) {
+      throw new ConflictError(
+        `${basename(path)} is tracked by git, so secrets written into it could be committed; nothing was written. ` +
+          'Untrack it (git rm --cached) or use --force.',
+      )
+    }
     const text = this.render(req, basename(path))
     await writeEnvFileAtomic(path, text, { force })
-    return gitIgnoreStatus(path)
+    return st
   }
 
   /** Adds `path` to its repository's .gitignore. */
@@ -124,7 +142,7 @@ export class EnvWorkflows {
   }
 
   private plan(environmentId: string, text: string) {
-    const parsed = parseDotenv(text)
+    const parsed = withKeyAddChecks(parseDotenv(text))
     const current = new Map<string, { credentialId: string; fieldId: string; value: string }>()
     for (const c of this.svc.credentialsInEnvironment(environmentId)) {
       for (const f of c.fields) current.set(f.envVar, { credentialId: c.id, fieldId: f.id, value: '' })
@@ -216,4 +234,22 @@ export class EnvWorkflows {
     opts.onProgress?.(total, total)
     return { added: p.added.length, changed: p.changed.length, unchanged: p.unchanged.length }
   }
+}
+
+/**
+ * Applies the limits and checks of `key add` (the contract's field schema: env-var syntax, name length, value
+ * size, no unpaired surrogates) to every parsed entry; a failing entry becomes a line error, so import refuses
+ * the file as a whole instead of storing what `key add` would refuse. Messages never quote a value.
+ */
+function withKeyAddChecks(parsed: ParseResult): ParseResult {
+  const errors = [...parsed.errors]
+  const entries = parsed.entries.filter((e) => {
+    const r = fieldInputSchema.safeParse({ label: '', envVar: e.key, kind: 'secret', value: e.value })
+    if (r.success) return true
+    const why = r.error.issues.map((i) => `${i.path[0] === 'value' ? 'value' : 'name'}: ${i.message}`)
+    errors.push({ line: e.line, message: `${showName(e.key)}: ${why.join('; ')}` })
+    return false
+  })
+  errors.sort((a, b) => a.line - b.line)
+  return { ...parsed, entries, errors }
 }

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { appendFile, link, lstat, open, readFile, realpath, rename, unlink } from 'node:fs/promises'
+import { appendFile, link, lstat, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { ConflictError, InvalidInputError } from '../errors'
 
@@ -44,6 +44,30 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** A temp file older than this was left by a killed export (a running one finishes in milliseconds). */
+const STALE_TEMP_MS = 60_000
+
+/** Removes `.<name>.<12 hex>.tmp` files older than a minute: what a killed export of `name` left behind. */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  let entries: string[]
+  try {
+    entries = await readdir(dir)
+  } catch {
+    return // the folder does not exist: open() below reports it
+  }
+  const prefix = `.${name}.`
+  for (const e of entries) {
+    if (!e.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(e.slice(prefix.length))) continue
+    const p = join(dir, e)
+    try {
+      const st = await lstat(p)
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_TEMP_MS) await unlink(p)
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
 /**
  * Writes `content` to `path` atomically with mode 0600: readers see the old file or the whole new one, never
  * a part, and no temp file is left behind. Without `force`, an existing `path` (file, link or anything)
@@ -59,6 +83,7 @@ export async function writeEnvFileAtomic(
   const conflict = () =>
     new ConflictError(`${basename(target)} already exists; nothing was written. Use --force to replace it.`)
   if (!force && (await exists(target))) throw conflict()
+  await removeStaleTemps(dir, basename(target))
 
   const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
   let tmpExists = false
@@ -113,13 +138,37 @@ interface GitResult {
   missing: boolean
 }
 
+/** The variables git gets: enough to find itself and the user's ignore files, nothing else (no KEYSHELF_PASSWORD). */
+const GIT_ENV_KEEP = [
+  'PATH',
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_NOSYSTEM',
+  'SYSTEMROOT',
+  'USERPROFILE',
+  'HOMEDRIVE',
+  'HOMEPATH',
+] as const
+
+/** The minimal environment for git (exported for the tests). */
+export function gitEnvironment(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
+  for (const name of GIT_ENV_KEEP) {
+    const v = from[name]
+    if (v !== undefined) env[name] = v
+  }
+  return env
+}
+
 function git(cwd: string, args: string[]): Promise<GitResult> {
-  const env = { ...process.env }
-  // A caller's GIT_DIR (e.g. inside a git hook) would make git answer about another repository.
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_CEILING_DIRECTORIES'])
-    delete env[name]
+  // A minimal environment (a caller's GIT_DIR or KEYSHELF_PASSWORD never reaches git), and no program the
+  // repository configures: no fsmonitor hook, no hooks.
+  const env = gitEnvironment()
+  const safety = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null']
   return new Promise((resolvePromise) => {
-    execFile('git', ['-C', cwd, ...args], { env, windowsHide: true }, (err, stdout) => {
+    execFile('git', [...safety, '-C', cwd, ...args], { env, windowsHide: true }, (err, stdout) => {
       if (err && isErrno(err, 'ENOENT')) resolvePromise({ code: null, stdout: '', missing: true })
       else {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0

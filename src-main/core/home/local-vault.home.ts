@@ -48,26 +48,30 @@ export class LocalVaultHome implements CredentialHome {
 
   writeRotation(credentialId: string, w: RotationWrite): CredentialView {
     const s = this.kernel.session()
-    const c = getCred(s, credentialId)
-    const now = w.at
-    const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
-    const next: CredentialRecord = {
-      ...c,
-      status: w.patch?.status ?? 'active',
-      expiresAt: w.patch?.expiresAt !== undefined ? w.patch.expiresAt : c.expiresAt,
-      lastRotatedAt: now,
-      updatedAt: now,
-      rotationState: 'settled',
-      overview: {
-        ...c.overview,
-        providerCredentialId: w.patch?.providerCredentialId ?? c.overview.providerCredentialId,
-        fields: c.overview.fields.map((f) => {
-          const v = w.values.find((x) => x.fieldId === f.id)
-          return v ? { ...f, masked: s.repo.mask(f.kind, v.value) } : f
-        }),
-      },
-    }
+    let written: CredentialRecord | null = null
+    // Built from the row as it is INSIDE the write lock (kernel.write re-reads what another process
+    // committed), so a concurrent change (a field added by the CLI) is never overwritten with a stale copy.
     this.kernel.write(s, () => {
+      const c = getCred(s, credentialId)
+      const now = w.at
+      const byId = new Map(c.overview.fields.map((f) => [f.id, f]))
+      for (const v of w.values) if (!byId.has(v.fieldId)) throw new NotFoundError('A field of this key')
+      const next: CredentialRecord = {
+        ...c,
+        status: w.patch?.status ?? 'active',
+        expiresAt: w.patch?.expiresAt !== undefined ? w.patch.expiresAt : c.expiresAt,
+        lastRotatedAt: now,
+        updatedAt: now,
+        rotationState: 'settled',
+        overview: {
+          ...c.overview,
+          providerCredentialId: w.patch?.providerCredentialId ?? c.overview.providerCredentialId,
+          fields: c.overview.fields.map((f) => {
+            const v = w.values.find((x) => x.fieldId === f.id)
+            return v ? { ...f, masked: s.repo.mask(f.kind, v.value) } : f
+          }),
+        },
+      }
       const old = readCurrentValues(s, c)
       for (const v of w.values) {
         if (old[v.fieldId] === v.value) {
@@ -89,7 +93,10 @@ export class LocalVaultHome implements CredentialHome {
         reason: w.reason,
         validUntil: w.validUntil,
       })
+      written = next
     })
+    const next = written as CredentialRecord | null
+    if (!next) throw new NotFoundError('The key')
     s.creds.set(next)
     return credentialView(this.kernel, s, next)
   }

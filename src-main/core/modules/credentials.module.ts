@@ -114,6 +114,20 @@ export class CredentialsModule {
    */
   updateCredential(input: ParsedInput<'updateCredential'>): CredentialView {
     const s = this.kernel.session()
+    let written: CredentialRecord | null = null
+    // Built from the row as it is INSIDE the write lock (kernel.write re-reads what another process
+    // committed), so a concurrent change is never overwritten with a stale copy.
+    this.kernel.write(s, () => {
+      written = this.updateInside(s, input)
+    })
+    const next = written as CredentialRecord | null
+    if (!next) throw new NotFoundError('The key')
+    s.creds.set(next)
+    this.kernel.touch(s)
+    return credentialView(this.kernel, s, next)
+  }
+
+  private updateInside(s: Session, input: ParsedInput<'updateCredential'>): CredentialRecord {
     const c = getCred(s, input.id)
     const patch = stripUndefined(input.patch)
     if (patch.name !== undefined) checkCredName(s, c.environmentId, patch.name, c.id)
@@ -179,7 +193,7 @@ export class CredentialsModule {
       removed = c.overview.fields.filter((f) => !kept.has(f.id)).map((f) => f.id)
       next.overview = { ...next.overview, fields: metas }
     }
-    this.kernel.write(s, () => {
+    {
       const oldValues = readCurrentValues(s, c)
       const valueChanged =
         removed.length > 0 || writes.some((w) => oldValues[w.id] !== undefined && oldValues[w.id] !== w.value)
@@ -196,10 +210,8 @@ export class CredentialsModule {
         key: next.overview.name,
         valuesChanged: valueChanged,
       })
-    })
-    s.creds.set(next)
-    this.kernel.touch(s)
-    return credentialView(this.kernel, s, next)
+    }
+    return next
   }
 
   /** Deletes a credential with its history. */

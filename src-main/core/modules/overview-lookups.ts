@@ -4,7 +4,7 @@
  * Pure functions: no writes, no secret values.
  */
 import type { App, CredentialView, Environment } from '../../../src-shared/model'
-import { InvalidInputError, NotFoundError } from '../errors'
+import { InvalidInputError, NotFoundError, VaultCorruptError } from '../errors'
 import { rotationInfo } from '../rotation/rotation-status'
 import type { Session, VaultKernel } from '../vault/vault-kernel'
 import type { CredentialRecord, FieldMeta } from '../vault/vault.repository'
@@ -56,6 +56,9 @@ export function findField(s: Session, fieldId: string): { c: CredentialRecord; f
   const c = credId ? s.creds.get(credId) : undefined
   const f = c?.overview.fields.find((x) => x.id === fieldId)
   if (c && f) return { c, f }
+  // A field a key lists whose value row is missing or points elsewhere is damage, not "not found".
+  if (s.creds.values().some((x) => x.overview.fields.some((y) => y.id === fieldId)))
+    throw new VaultCorruptError(`fields row ${fieldId} is missing or belongs to another key`)
   throw new NotFoundError('The field')
 }
 

@@ -60,6 +60,16 @@ export class SessionModule {
     return null
   }
 
+  /**
+   * Replaces the data key (see VaultKernel.rekey) and turns quick unlock off: its entry holds the old key,
+   * which no longer opens the vault.
+   */
+  async rekey(input: { password: string }): Promise<{ resealed: number }> {
+    const r = await this.kernel.rekey(input.password)
+    this.quick?.disable()
+    return r
+  }
+
   /** Whether quick unlock is available and on. */
   async quickUnlockStatus(): Promise<QuickUnlockStatus> {
     return (

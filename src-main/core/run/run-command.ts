@@ -54,6 +54,12 @@ function checkEnv(env: Record<string, string>): void {
     if (!isValidEnvName(name)) {
       throw new InvalidInputError(`${showName(name)} is not a valid environment variable name.`)
     }
+    if (name === '__proto__') {
+      // A JavaScript object cannot carry this name as a plain key: refuse rather than silently drop it.
+      throw new InvalidInputError(
+        `${showName(name)} cannot be passed to a process by Keyshelf; nothing was started. Rename the variable.`,
+      )
+    }
     if (hasNul(value) || hasLoneSurrogate(value)) bad.push(name)
   }
   if (bad.length > 0) {

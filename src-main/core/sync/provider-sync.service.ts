@@ -19,7 +19,13 @@ import type {
   RemoteKeyStatus,
 } from '../providers/provider.types'
 import type { KeyshelfCore } from '../core'
-import { SyncRepository, type ConnectionRecord, type JournalRecord } from './sync.repository'
+import { isBusyError, RotationNotAppliedError, writeUntilDone, type RetryOptions } from './journal-answer'
+import {
+  SyncRepository,
+  type ConnectionRecord,
+  type JournalAnswer,
+  type JournalRecord,
+} from './sync.repository'
 
 /** Default API roots per provider and region. */
 export const PROVIDER_BASE_URLS = {
@@ -54,8 +60,13 @@ export interface ConnectInput {
 export interface SyncDeps {
   adapters: Partial<Record<SyncProvider, ProviderAdapter>>
   onProgress?: (e: ProgressEvent) => void
-  /** Test hook: runs after the provider answered a rotate and before the vault commit (simulates a crash). */
+  /**
+   * Test hook: runs after the provider's rotate answer was sealed into the journal and before it is applied
+   * to the key (simulates a crash there).
+   */
   afterProviderAnswer?: () => void
+  /** How the sealing of a rotate answer waits for a busy vault (tests pass a fast sleep). */
+  journalRetry?: RetryOptions
 }
 
 function mapStatus(s: RemoteKeyStatus): CredentialStatus {
@@ -571,8 +582,29 @@ export class ProviderSyncService {
       revokeAfter: null,
       revoked: false,
       note: null,
+      answer: null,
     }
-    this.svc.transaction(() => this.repo().putJournal(journal))
+    const pendingAnswer = this.repo()
+      .journalFor(cred.id)
+      .find((j) => j.state === 'pending' && j.answer !== null)
+    if (pendingAnswer) {
+      // Rotated at the provider, not yet applied: apply that answer; never call the provider again.
+      return this.outcomeOf(this.applyAnswer(pendingAnswer), pendingAnswer.answer!)
+    }
+    this.svc.transaction(() => {
+      // Re-read inside the write lock: another process may have started a rotation of this key meanwhile.
+      if (
+        this.repo()
+          .journalFor(cred.id)
+          .some((j) => j.state === 'pending')
+      ) {
+        throw new KeyshelfError(
+          'CONFLICT',
+          'A rotation of this key is already under way (or was interrupted). Run key verify; Keyshelf never rotates twice.',
+        )
+      }
+      this.repo().putJournal(journal)
+    })
     let result
     try {
       result = await adapter.rotate(conn, cred.providerCredentialId, {
@@ -596,52 +628,128 @@ export class ProviderSyncService {
       )
       throw err
     }
+    const answer: JournalAnswer = {
+      newSecret: result.newSecret,
+      newRemoteId: result.newRemoteId,
+      strategy: result.strategy,
+      oldRemoteId: result.oldRemoteId,
+      oldValidUntil: result.oldValidUntil,
+      newExpiresAt: result.newExpiresAt,
+      fallbackReason: result.fallbackReason,
+      alsoInvalidated: result.alsoInvalidated,
+    }
+    const answered: JournalRecord = { ...journal, answer }
+    // The provider has rotated: its answer exists nowhere else. Seal it into the journal at once, in its
+    // own small transaction, waiting for a busy vault as long as it takes.
+    await writeUntilDone(
+      () => this.svc.transaction(() => this.repo().putJournal(answered)),
+      this.deps.journalRetry,
+    )
     this.deps.afterProviderAnswer?.()
-    const dual = result.strategy === 'dual'
-    // Keys the provider killed along with this one (Novu regenerate replaces every key of the environment).
-    const alsoDead = result.alsoInvalidated.length
+    let updated: CredentialView
+    try {
+      updated = this.applyAnswer(answered)
+    } catch (err) {
+      const cause = isBusyError(err)
+        ? 'the vault is busy'
+        : err instanceof KeyshelfError && err.code !== 'INTERNAL'
+          ? err.message.replace(/\.$/, '')
+          : 'the vault could not be written'
+      throw new RotationNotAppliedError(DISPLAY[provider], cause)
+    }
+    return { ...this.outcomeOf(updated, answer), oldKeyState: result.oldKeyState, note: result.note }
+  }
+
+  private outcomeOf(credential: CredentialView, a: JournalAnswer): ProviderRotationOutcome {
+    return {
+      credential,
+      strategy: a.strategy,
+      oldKeyState: a.strategy === 'dual' ? 'valid-until' : 'dead',
+      oldValidUntil: a.oldValidUntil,
+      fallbackReason: a.fallbackReason,
+      note: null,
+    }
+  }
+
+  /**
+   * Applies a sealed provider answer to its key in one transaction: new value (old one in history, with
+   * the overlap), new remote id and expiry, keys the provider killed with it marked revoked, journal done.
+   * Re-reads the journal row inside the transaction, so an answer is applied once even with two processes.
+   */
+  private applyAnswer(j: JournalRecord): CredentialView {
+    const a = j.answer
+    if (!a) throw new KeyshelfError('INTERNAL', 'This journal entry has no provider answer.')
+    const cred = this.svc.credentialNow(j.credentialId)
+    const field = cred.fields.find((f) => f.kind === 'secret')
+    if (!field) throw new InvalidInputError('This key has no secret field to rotate.')
+    const dual = a.strategy === 'dual'
+    const alsoDead = a.alsoInvalidated.length
       ? this.svc
           .credentialsInEnvironment(cred.environmentId)
           .filter(
             (x) =>
               x.id !== cred.id &&
-              x.provider === provider &&
-              result.alsoInvalidated.includes(x.providerCredentialId),
+              x.provider === j.provider &&
+              a.alsoInvalidated.includes(x.providerCredentialId),
           )
       : []
-    const updated = this.svc.rotateWith(cred.id, [{ fieldId: field.id, value: result.newSecret }], {
-      reason: `rotate:${provider}`,
-      validUntil: dual ? result.oldValidUntil : null,
-      patch: {
-        providerCredentialId: result.newRemoteId,
-        ...(result.newExpiresAt !== null ? { expiresAt: result.newExpiresAt } : {}),
-      },
-      extra: () => {
-        for (const x of alsoDead) this.svc.setRotationState(x.id, 'settled', 'revoked')
-        this.repo().putJournal({
-          ...journal,
-          strategy: result.strategy,
-          state: 'done',
-          finishedAt: this.clock(),
-          revokeRemoteId: dual ? result.oldRemoteId : null,
-          revokeAfter: dual ? (result.oldValidUntil ?? this.clock()) : null,
-          note: result.fallbackReason,
-        })
-      },
+    let applied: CredentialView | null = null
+    this.svc.transaction(() => {
+      const current = this.repo()
+        .journalFor(j.credentialId)
+        .find((x) => x.id === j.id)
+      if (!current || current.state !== 'pending') {
+        applied = this.svc.credentialNow(j.credentialId) // another process applied it meanwhile
+        return
+      }
+      applied = this.svc.rotateWith(cred.id, [{ fieldId: field.id, value: a.newSecret }], {
+        reason: `rotate:${j.provider}`,
+        validUntil: dual ? a.oldValidUntil : null,
+        patch: {
+          providerCredentialId: a.newRemoteId,
+          ...(a.newExpiresAt !== null ? { expiresAt: a.newExpiresAt } : {}),
+        },
+        extra: () => {
+          for (const x of alsoDead) this.svc.setRotationState(x.id, 'settled', 'revoked')
+          this.repo().putJournal({
+            ...j,
+            strategy: a.strategy,
+            state: 'done',
+            finishedAt: this.clock(),
+            revokeRemoteId: dual ? a.oldRemoteId : null,
+            revokeAfter: dual ? (a.oldValidUntil ?? this.clock()) : null,
+            note: a.fallbackReason,
+            answer: null, // the secret now lives in the key (and history); the journal keeps no copy
+          })
+        },
+      })
     })
-    return {
-      credential: updated,
-      strategy: result.strategy,
-      oldKeyState: result.oldKeyState,
-      oldValidUntil: result.oldValidUntil,
-      fallbackReason: result.fallbackReason,
-      note: result.note,
+    return applied ?? this.svc.credentialNow(j.credentialId)
+  }
+
+  /** Applies every "rotated at the provider, not yet applied" answer; returns how many were applied. */
+  applyPendingAnswers(credentialId?: string): number {
+    let n = 0
+    for (const j of this.repo().journalInStates(['pending'])) {
+      if (j.answer === null || (credentialId !== undefined && j.credentialId !== credentialId)) continue
+      try {
+        this.applyAnswer(j)
+        n++
+      } catch (err) {
+        if (err instanceof NotFoundError) continue
+        if (!isBusyError(err)) throw err // busy: stays pending, applied next time
+      }
     }
+    return n
   }
 
   /** After a crash: every rotation still "pending" becomes "unknown", and its key says so. */
   recoverJournal(): number {
-    const pending = this.repo().journalInStates(['pending'])
+    // First the answers the provider gave and the journal kept: apply them.
+    this.applyPendingAnswers()
+    const pending = this.repo()
+      .journalInStates(['pending'])
+      .filter((j) => j.answer === null)
     if (pending.length === 0) return 0
     this.svc.transaction(() => {
       for (const j of pending) {
@@ -666,6 +774,14 @@ export class ProviderSyncService {
    * calls only (never a second rotate).
    */
   async verify(credentialId: string): Promise<VerifyOutcome> {
+    if (this.applyPendingAnswers(credentialId) > 0) {
+      return {
+        credential: await this.svc.getCredential({ id: credentialId }),
+        result: 'settled-rotated',
+        message:
+          'The provider had rotated this key and Keyshelf had saved the new value; it is now applied (old value in history).',
+      }
+    }
     const cred = await this.svc.getCredential({ id: credentialId })
     const c = this.connectionOfCredential(cred)
     const adapter = this.adapter(c.provider)

@@ -1,3 +1,4 @@
+import { VaultCorruptError } from '../errors'
 import type { VaultRepository } from '../vault/vault.repository'
 import type { ProviderKind } from '../providers/provider.types'
 
@@ -40,11 +41,28 @@ export interface JournalRecord {
   revokeAfter: number | null
   revoked: boolean
   note: string | null
+  /**
+   * The provider's answer, sealed into the row the moment it arrives (its own small transaction), so a
+   * rotation that cannot be applied at once is "rotated at the provider, not yet applied", never lost.
+   */
+  answer: JournalAnswer | null
+}
+
+/** What a provider returned from a rotate call: everything needed to apply it later. */
+export interface JournalAnswer {
+  newSecret: string
+  newRemoteId: string
+  strategy: 'single' | 'dual'
+  oldRemoteId: string
+  oldValidUntil: number | null
+  newExpiresAt: number | null
+  fallbackReason: string | null
+  alsoInvalidated: string[]
 }
 
 type JournalEnc = Pick<
   JournalRecord,
-  'provider' | 'oldRemoteId' | 'strategy' | 'revokeRemoteId' | 'revokeAfter' | 'revoked' | 'note'
+  'provider' | 'oldRemoteId' | 'strategy' | 'revokeRemoteId' | 'revokeAfter' | 'revoked' | 'note' | 'answer'
 >
 
 interface RawConnection {
@@ -83,7 +101,7 @@ export class SyncRepository {
       tokenCredentialId: r.token_credential_id,
       createdAt: r.created_at,
       lastSyncedAt: r.last_synced_at,
-      ...this.repo.openJson<ConnectionEnc>('provider_connections', r.id, 'enc', r.enc),
+      ...this.repo.openJson<ConnectionEnc>('provider_connections', r.id, 'enc', r, r.enc),
     }
   }
 
@@ -95,13 +113,15 @@ export class SyncRepository {
             .all(appId)
         : this.db.prepare('SELECT * FROM provider_connections ORDER BY created_at').all()
     ) as RawConnection[]
+    if (appId && rows.some((r) => r.app_id !== appId))
+      throw new VaultCorruptError('provider_connections index')
     return rows.map((r) => this.connectionOf(r))
   }
 
   getConnection(id: string): ConnectionRecord | null {
     const r = this.db.prepare('SELECT * FROM provider_connections WHERE id = ?').get(id) as
       RawConnection | undefined
-    return r ? this.connectionOf(r) : null
+    return r ? this.connectionOf({ ...r, id }) : null
   }
 
   putConnection(c: ConnectionRecord): void {
@@ -127,7 +147,19 @@ export class SyncRepository {
         c.tokenCredentialId,
         c.createdAt,
         c.lastSyncedAt,
-        this.repo.sealJson('provider_connections', c.id, 'enc', enc),
+        this.repo.sealJson(
+          'provider_connections',
+          c.id,
+          'enc',
+          {
+            app_id: c.appId,
+            environment_id: c.environmentId,
+            token_credential_id: c.tokenCredentialId,
+            created_at: c.createdAt,
+            last_synced_at: c.lastSyncedAt,
+          },
+          enc,
+        ),
       )
   }
 
@@ -136,6 +168,21 @@ export class SyncRepository {
   }
 
   private journalOf(r: RawJournal): JournalRecord {
+    const { connectionId, ...enc } = this.repo.openJson<JournalEnc & { connectionId: string | null }>(
+      'rotation_journal',
+      r.id,
+      'enc',
+      r,
+      r.enc,
+    )
+    // connection_id may only lose its value when the connection is deleted (ON DELETE SET NULL).
+    const connectionGone =
+      r.connection_id === null &&
+      (connectionId === null ||
+        this.db.prepare('SELECT 1 FROM provider_connections WHERE id = ?').get(connectionId) === undefined)
+    if (r.connection_id !== connectionId && !connectionGone) {
+      throw new VaultCorruptError(`rotation_journal row ${r.id}, connection_id`)
+    }
     return {
       id: r.id,
       credentialId: r.credential_id,
@@ -143,12 +190,14 @@ export class SyncRepository {
       startedAt: r.started_at,
       finishedAt: r.finished_at,
       state: r.state,
-      ...this.repo.openJson<JournalEnc>('rotation_journal', r.id, 'enc', r.enc),
+      ...enc,
+      answer: enc.answer ?? null,
     }
   }
 
   putJournal(j: JournalRecord): void {
-    const enc: JournalEnc = {
+    const enc: JournalEnc & { connectionId: string | null } = {
+      connectionId: j.connectionId,
       provider: j.provider,
       oldRemoteId: j.oldRemoteId,
       strategy: j.strategy,
@@ -156,6 +205,7 @@ export class SyncRepository {
       revokeAfter: j.revokeAfter,
       revoked: j.revoked,
       note: j.note,
+      answer: j.answer,
     }
     this.db
       .prepare(
@@ -170,7 +220,18 @@ export class SyncRepository {
         j.startedAt,
         j.finishedAt,
         j.state,
-        this.repo.sealJson('rotation_journal', j.id, 'enc', enc),
+        this.repo.sealJson(
+          'rotation_journal',
+          j.id,
+          'enc',
+          {
+            credential_id: j.credentialId,
+            started_at: j.startedAt,
+            finished_at: j.finishedAt,
+            state: j.state,
+          },
+          enc,
+        ),
       )
   }
 
@@ -181,6 +242,7 @@ export class SyncRepository {
         `SELECT * FROM rotation_journal WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY started_at`,
       )
       .all(...states) as RawJournal[]
+    if (rows.some((r) => !states.includes(r.state))) throw new VaultCorruptError('rotation_journal index')
     return rows.map((r) => this.journalOf(r))
   }
 
@@ -191,13 +253,13 @@ export class SyncRepository {
         'SELECT * FROM rotation_journal WHERE credential_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1',
       )
       .get(credentialId) as RawJournal | undefined
-    return r ? this.journalOf(r) : null
+    return r ? this.journalOf({ ...r, credential_id: credentialId }) : null
   }
 
   journalFor(credentialId: string): JournalRecord[] {
     const rows = this.db
       .prepare('SELECT * FROM rotation_journal WHERE credential_id = ? ORDER BY started_at DESC, rowid DESC')
       .all(credentialId) as RawJournal[]
-    return rows.map((r) => this.journalOf(r))
+    return rows.map((r) => this.journalOf({ ...r, credential_id: credentialId }))
   }
 }

@@ -1,4 +1,10 @@
+import { VaultCorruptError } from '../errors'
 import type { CredentialRecord, CredentialRow, VaultRepository } from './vault.repository'
+
+/** A row the plaintext scan listed but the lookup cannot find: the file's index and table disagree. */
+function missing(id: string): never {
+  throw new VaultCorruptError(`credentials row ${id} is listed but cannot be read`)
+}
 
 /**
  * The unlocked overview of credentials. Plaintext rows (status, dates, environment) are loaded at unlock;
@@ -35,9 +41,9 @@ export class CredentialCache {
   get(id: string): CredentialRecord | undefined {
     const hit = this.full.get(id)
     if (hit || !this.rows.has(id)) return hit
-    const rec = this.repo.loadCredential(id)
-    if (rec) this.full.set(id, rec)
-    return rec ?? undefined
+    const rec = this.repo.loadCredential(id) ?? missing(id)
+    this.full.set(id, rec)
+    return rec
   }
 
   /** Every credential of an environment, decrypting only that environment's rows. */
@@ -47,7 +53,7 @@ export class CredentialCache {
       for (const rec of this.repo.loadCredentialsIn(environmentId))
         if (!this.full.has(rec.id)) this.full.set(rec.id, rec)
     }
-    return ids.map((id) => this.full.get(id)).filter((r): r is CredentialRecord => r !== undefined)
+    return ids.map((id) => this.full.get(id) ?? missing(id))
   }
 
   /** Every credential, decrypting whatever is still missing. */
@@ -55,9 +61,7 @@ export class CredentialCache {
     if (this.full.size < this.rows.size) {
       for (const rec of this.repo.loadCredentials()) if (!this.full.has(rec.id)) this.full.set(rec.id, rec)
     }
-    return [...this.rows.keys()]
-      .map((id) => this.full.get(id))
-      .filter((r): r is CredentialRecord => r !== undefined)
+    return [...this.rows.keys()].map((id) => this.full.get(id) ?? missing(id))
   }
 
   set(rec: CredentialRecord): void {
@@ -82,8 +86,7 @@ export class CredentialCache {
     for (const id of this.rows.keys()) {
       if (this.full.has(id)) continue
       if (n++ >= budget) return false
-      const rec = this.repo.loadCredential(id)
-      if (rec) this.full.set(id, rec)
+      this.full.set(id, this.repo.loadCredential(id) ?? missing(id))
     }
     return true
   }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { KdfParams } from '../../../src-shared/model'
 import { AuthenticationFailedError, randomKey, unwrapKey, wrapKey } from '../crypto/aead'
-import { SALT_BYTES, assertKdfParams, deriveKey } from '../crypto/kdf'
+import { SALT_BYTES, assertKdfParams, deriveKey, kdfParamsInRange } from '../crypto/kdf'
 import { wipe } from '../crypto/subkeys'
 import { VaultCorruptError, WrongPasswordError } from '../errors'
 
@@ -74,10 +74,16 @@ export function readHeader(db: Database): VaultHeader {
   }
   if (header.format !== FORMAT) throw new VaultCorruptError(`unknown vault format`)
   if (checksum(header) !== get('header_checksum')) throw new VaultCorruptError('header checksum mismatch')
+  // The checksum is not keyed: check the KDF parameters against the allowed range BEFORE deriving, so a
+  // forged header can neither hang unlock (huge iterations or memory) nor crash Argon2 (parallelism 0).
+  if (!kdfParamsInRange(kdf))
+    throw new VaultCorruptError('header KDF parameters are outside the allowed range')
+  if (header.salt.length !== SALT_BYTES) throw new VaultCorruptError('header salt has the wrong length')
   return header
 }
 
-function writeHeader(db: Database, h: VaultHeader): void {
+/** Writes every header field (call inside a transaction). */
+export function writeHeader(db: Database, h: VaultHeader): void {
   const put = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   )
@@ -129,6 +135,22 @@ export async function unlockHeader(header: VaultHeader, password: string): Promi
   } catch (err) {
     if (err instanceof AuthenticationFailedError) throw new WrongPasswordError()
     throw err
+  } finally {
+    wipe(kek)
+  }
+}
+
+/** A header for `dataKey` under `password` with a fresh salt (Argon2 runs here; nothing is written). */
+export async function wrapNewKey(
+  header: VaultHeader,
+  dataKey: Buffer,
+  password: string,
+): Promise<VaultHeader> {
+  assertKdfParams(header.kdf)
+  const salt = randomBytes(SALT_BYTES)
+  const kek = await deriveKey(password, salt, header.kdf)
+  try {
+    return { ...header, salt, wrappedKey: wrapKey(kek, dataKey, wrapAad(header.vaultId, header.kdf, salt)) }
   } finally {
     wipe(kek)
   }

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs'
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { App, AuditEntry, AuditEvent, Environment, KdfParams } from '../../../src-shared/model'
 import { DEFAULT_KDF } from '../../../src-shared/model'
-import { AuthenticationFailedError, open, seal } from '../crypto/aead'
+import { AuthenticationFailedError, open, randomKey, seal } from '../crypto/aead'
 import { assertKdfParams } from '../crypto/kdf'
 import { deriveSubkeys, wipe, type SessionKeys } from '../crypto/subkeys'
 import { openDatabase } from '../db/open-database'
@@ -21,8 +21,12 @@ import {
   rewrapHeader,
   storeHeader,
   unlockHeader,
+  wrapNewKey,
+  writeHeader,
   type VaultHeader,
 } from './vault-header'
+import { resealAll } from './rekey'
+import { upgradeRowBinding } from './row-binding-upgrade'
 import { VaultRepository } from './vault.repository'
 
 /** What the core is built from. Only `src-main/index.ts`, the CLI and tests build one. */
@@ -83,16 +87,19 @@ export class VaultKernel {
   // ------------------------------------------------------------------ file
 
   /** True when the path holds a vault (a header, or data from before an interrupted create). Opens the file. */
-  exists(): boolean {
+  exists(forCreate = false): boolean {
     if (!this.db && (this.vaultPath === ':memory:' || !existsSync(this.vaultPath))) return false
-    const db = this.database()
+    const db = this.database(forCreate)
     // A file with neither a header nor data (a create interrupted between schema and header) is no vault.
     if (hasHeader(db)) return true
     return db.prepare('SELECT 1 FROM apps LIMIT 1').get() !== undefined
   }
 
-  /** The open database; NO_VAULT when the file does not exist. */
-  database(): Database {
+  /**
+   * The open database; NO_VAULT when the file does not exist. `forCreate` accepts an existing 0-byte file
+   * (init over an empty file); otherwise a file too short to be a vault is VAULT_CORRUPT.
+   */
+  database(forCreate = false): Database {
     if (!this.db) {
       if (this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)) {
         throw new KeyshelfError(
@@ -100,7 +107,7 @@ export class VaultKernel {
           `No vault at ${this.vaultPath}. Create one first (keyshelf init).`,
         )
       }
-      this.db = openDatabase(this.vaultPath)
+      this.db = openDatabase(this.vaultPath, { allowEmpty: forCreate })
     }
     return this.db
   }
@@ -137,7 +144,7 @@ export class VaultKernel {
    * and opens a session. VAULT_EXISTS if there is one.
    */
   async create(password: string, kdfOverrides?: ParsedInput<'create'>['kdf']): Promise<void> {
-    if (this.exists()) {
+    if (this.exists(true)) {
       throw new KeyshelfError(
         'VAULT_EXISTS',
         `A vault already exists at ${this.vaultPath}. Unlock it instead.`,
@@ -149,7 +156,7 @@ export class VaultKernel {
     // Argon2 runs before any file exists; the file then gets its schema and header in a few milliseconds.
     const created = await buildHeader(password, kdf, this.clock())
     const fileIsNew = this.vaultPath !== ':memory:' && !existsSync(this.vaultPath)
-    this.db ??= openDatabase(this.vaultPath)
+    this.db ??= openDatabase(this.vaultPath, { allowEmpty: true })
     try {
       storeHeader(this.db, created.header)
     } catch (err) {
@@ -173,9 +180,10 @@ export class VaultKernel {
   /** Opens a session with the master password (WRONG_PASSWORD if it does not open the header). */
   async unlock(password: string): Promise<void> {
     if (!this.exists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
-    if (this.current) this.lock()
     const header = readHeader(this.database())
+    // A wrong password leaves an open session open: check first, then replace the session.
     const dataKey = await unlockHeader(header, password)
+    if (this.current) this.lock()
     const s = this.startSession(header, dataKey)
     this.write(s, () => this.audit(s, 'unlock', null, {}))
     for (const hook of this.unlockHooks) hook()
@@ -187,7 +195,6 @@ export class VaultKernel {
    */
   unlockWithDataKey(key: Buffer): void {
     if (!this.exists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
-    if (this.current) this.lock()
     const db = this.database()
     const header = readHeader(db)
     const row = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as
@@ -205,6 +212,7 @@ export class VaultKernel {
     } finally {
       wipe(keys.enc, keys.fingerprint)
     }
+    if (this.current) this.lock()
     const s = this.startSession(header, Buffer.from(key))
     this.write(s, () => this.audit(s, 'unlock', null, { method: 'quick-unlock' }))
     for (const hook of this.unlockHooks) hook()
@@ -238,6 +246,39 @@ export class VaultKernel {
     this.write(s, () => this.audit(s, 'password-change', null, {}))
   }
 
+  /**
+   * Rotates the data key: a new random key, every ciphertext re-sealed (fingerprints recomputed) and the
+   * header re-wrapped in ONE transaction, with an audit entry. Needs the master password (WRONG_PASSWORD
+   * writes nothing). An old copy of the file and an old password then open nothing written afterwards.
+   */
+  async rekey(password: string): Promise<{ resealed: number }> {
+    const s = this.session()
+    const header = readHeader(s.repo.db)
+    wipe(await unlockHeader(header, password)) // WRONG_PASSWORD before anything changes
+    const dataKey = randomKey()
+    const next = await wrapNewKey(header, dataKey, password)
+    const keys = deriveSubkeys(dataKey, header.vaultId)
+    let resealed = 0
+    try {
+      this.write(s, () => {
+        resealed = resealAll(s.repo.db, s.keys, keys)
+        writeHeader(s.repo.db, next)
+        const check = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
+        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(check)
+        new VaultRepository(s.repo.db, keys).insertAudit(randomUUID(), this.clock(), 'rekey', null, {
+          resealed,
+        })
+      })
+    } catch (err) {
+      wipe(dataKey, keys.enc, keys.fingerprint)
+      throw err
+    }
+    wipe(keys.enc, keys.fingerprint)
+    this.lock()
+    this.startSession(next, dataKey)
+    return { resealed }
+  }
+
   /** A copy of the unlocked data key, for quick unlock only (handed to the OS keychain, never stored in clear). */
   dataKeyCopy(): Buffer {
     return Buffer.from(this.session().dataKey)
@@ -262,7 +303,13 @@ export class VaultKernel {
 
   /** Runs `fn` in one IMMEDIATE transaction; callers update the overview only after it returns (committed). */
   write(s: Session, fn: () => void): void {
-    s.repo.db.transaction(fn).immediate() // see transaction()
+    s.repo.db
+      .transaction(() => {
+        // Inside BEGIN IMMEDIATE: reload what another process committed before building on it.
+        this.refreshIfChanged(s)
+        fn()
+      })
+      .immediate() // see transaction()
     s.dataVersion = s.repo.db.pragma('data_version', { simple: true }) as number
   }
 
@@ -350,6 +397,7 @@ export class VaultKernel {
       revision: 0,
     }
     try {
+      upgradeRowBinding(db, keys.enc) // first unlock after the row-binding upgrade: one transaction
       this.reloadOverview(s)
       const check = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get()
       if (!check) {

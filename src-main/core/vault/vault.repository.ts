@@ -15,6 +15,7 @@ import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import type { SessionKeys } from '../crypto/subkeys'
 import { fingerprint } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
+import { rowAad, type SealedTable } from './row-binding'
 
 /** Decrypted per-field metadata, kept in the credential's encrypted overview. */
 export interface FieldMeta {
@@ -82,9 +83,11 @@ interface RawCredentialRow {
 }
 
 /**
- * Row-level storage with encryption. Every `*enc` column is sealed with the session key and an AAD of
- * `table:id:column`, so a ciphertext moved to another row or column fails to open (VaultCorruptError).
- * All SQL is parameterised. Callers own transactions (`db.transaction`).
+ * Row-level storage with encryption. Every `*enc` column is sealed with the session key and an AAD that
+ * binds it to its table, row id and column and to the row's plaintext columns (parents, status, dates;
+ * see row-binding.ts). A ciphertext moved to another row or column, or a plaintext column changed or
+ * swapped without the key, fails to open (VaultCorruptError). All SQL is parameterised. Callers own
+ * transactions (`db.transaction`).
  */
 export class VaultRepository {
   private readonly stmts = new Map<string, Statement>()
@@ -103,19 +106,31 @@ export class VaultRepository {
     return s
   }
 
-  /** Seals a JSON value for `table:id:column`. */
-  sealJson(table: string, id: string, column: string, value: unknown): Buffer {
-    return seal(this.keys.enc, Buffer.from(JSON.stringify(value), 'utf8'), `${table}:${id}:${column}`)
+  /**
+   * Seals a JSON value for one column of one row. `row` holds the row's plaintext columns by their SQL
+   * names; the ones row-binding.ts lists for `table` are bound into the AAD.
+   */
+  sealJson(table: SealedTable, id: string, column: string, row: object, value: unknown): Buffer {
+    return this.sealText(table, id, column, row, JSON.stringify(value))
   }
 
-  /** Opens a sealed JSON value; tampering or a moved ciphertext becomes VaultCorruptError. */
-  openJson<T>(table: string, id: string, column: string, blob: Buffer): T {
-    return JSON.parse(this.openText(table, id, column, blob)) as T
+  /** Seals a string for one column of one row (see {@link sealJson}). */
+  sealText(table: SealedTable, id: string, column: string, row: object, text: string): Buffer {
+    return seal(this.keys.enc, Buffer.from(text, 'utf8'), rowAad(table, id, column, row))
   }
 
-  private openText(table: string, id: string, column: string, blob: Buffer): string {
+  /**
+   * Opens a sealed JSON value of a row as read from the database (`row` = its plaintext columns). Tampering,
+   * a moved ciphertext or a changed plaintext column becomes VaultCorruptError.
+   */
+  openJson<T>(table: SealedTable, id: string, column: string, row: object, blob: Buffer): T {
+    return JSON.parse(this.openText(table, id, column, row, blob)) as T
+  }
+
+  /** Opens a sealed string of a row (see {@link openJson}). */
+  openText(table: SealedTable, id: string, column: string, row: object, blob: Buffer): string {
     try {
-      return open(this.keys.enc, blob, `${table}:${id}:${column}`).toString('utf8')
+      return open(this.keys.enc, blob, rowAad(table, id, column, row)).toString('utf8')
     } catch (err) {
       if (err instanceof AuthenticationFailedError || err instanceof SyntaxError) {
         throw new VaultCorruptError(`${table} row ${id}, ${column}`)
@@ -130,6 +145,8 @@ export class VaultRepository {
       last4: kind === 'secret' ? last4Of(value) : null,
       fingerprint: fingerprint(this.keys.fingerprint, value),
       clear: kind === 'public' ? value : null,
+      empty: value === '',
+      endsWithNewline: value.endsWith('\n'),
     }
   }
 
@@ -145,7 +162,7 @@ export class VaultRepository {
       id: r.id,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      ...this.openJson<AppEnc>('apps', r.id, 'enc', r.enc),
+      ...this.openJson<AppEnc>('apps', r.id, 'enc', r, r.enc),
     }))
   }
 
@@ -160,7 +177,12 @@ export class VaultRepository {
     this.stmt(
       `INSERT INTO apps (id, created_at, updated_at, enc) VALUES (?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, enc = excluded.enc`,
-    ).run(app.id, app.createdAt, app.updatedAt, this.sealJson('apps', app.id, 'enc', enc))
+    ).run(
+      app.id,
+      app.createdAt,
+      app.updatedAt,
+      this.sealJson('apps', app.id, 'enc', { created_at: app.createdAt, updated_at: app.updatedAt }, enc),
+    )
   }
 
   deleteApp(id: string): void {
@@ -185,7 +207,7 @@ export class VaultRepository {
       position: r.position,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      ...this.openJson<EnvEnc>('environments', r.id, 'enc', r.enc),
+      ...this.openJson<EnvEnc>('environments', r.id, 'enc', r, r.enc),
     }))
   }
 
@@ -206,7 +228,13 @@ export class VaultRepository {
       env.position,
       env.createdAt,
       env.updatedAt,
-      this.sealJson('environments', env.id, 'enc', enc),
+      this.sealJson(
+        'environments',
+        env.id,
+        'enc',
+        { app_id: env.appId, position: env.position, created_at: env.createdAt, updated_at: env.updatedAt },
+        enc,
+      ),
     )
   }
 
@@ -229,11 +257,26 @@ export class VaultRepository {
     }
   }
 
+  /** The SQL form of a credential's plaintext columns (what the AAD binds). */
+  private static rawOf(c: CredentialRow): Omit<RawCredentialRow, 'enc'> {
+    return {
+      id: c.id,
+      environment_id: c.environmentId,
+      status: c.status,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+      last_rotated_at: c.lastRotatedAt,
+      expires_at: c.expiresAt,
+      rotation_interval_days: c.rotationIntervalDays,
+      rotation_state: c.rotationState,
+    }
+  }
+
   loadCredentials(): CredentialRecord[] {
     const rows = this.stmt('SELECT * FROM credentials').all() as RawCredentialRow[]
     return rows.map((r) => ({
       ...VaultRepository.rowOf(r),
-      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r.enc),
+      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r, r.enc),
     }))
   }
 
@@ -252,8 +295,8 @@ export class VaultRepository {
       environmentId,
     ) as RawCredentialRow[]
     return rows.map((r) => ({
-      ...VaultRepository.rowOf(r),
-      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r.enc),
+      ...VaultRepository.rowOf(mustMatch(r, 'environment_id', environmentId, 'credentials')),
+      overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r, r.enc),
     }))
   }
 
@@ -267,9 +310,10 @@ export class VaultRepository {
   loadCredential(id: string): CredentialRecord | null {
     const r = this.stmt('SELECT * FROM credentials WHERE id = ?').get(id) as RawCredentialRow | undefined
     if (!r) return null
+    // The requested id goes into the AAD: a damaged index that points at another row cannot answer for it.
     return {
-      ...VaultRepository.rowOf(r),
-      overview: this.openJson('credentials', r.id, 'enc', r.enc),
+      ...VaultRepository.rowOf({ ...r, id }),
+      overview: this.openJson<CredentialOverview>('credentials', id, 'enc', r, r.enc),
     }
   }
 
@@ -292,7 +336,7 @@ export class VaultRepository {
       c.expiresAt,
       c.rotationIntervalDays,
       c.rotationState,
-      this.sealJson('credentials', c.id, 'enc', c.overview),
+      this.sealJson('credentials', c.id, 'enc', VaultRepository.rawOf(c), c.overview),
     )
   }
 
@@ -308,7 +352,13 @@ export class VaultRepository {
     kind: FieldKind,
     value: string,
   ): void {
-    const enc = seal(this.keys.enc, Buffer.from(value, 'utf8'), `fields:${fieldId}:value_enc`)
+    const enc = this.sealText(
+      'fields',
+      fieldId,
+      'value_enc',
+      { credential_id: credentialId, position, kind },
+      value,
+    )
     this.stmt(
       `INSERT INTO fields (id, credential_id, position, kind, value_enc) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET position = excluded.position, kind = excluded.kind, value_enc = excluded.value_enc`,
@@ -321,12 +371,12 @@ export class VaultRepository {
 
   /** Decrypts one field value. Only called on an explicit request (reveal, copy, export, run). */
   readFieldValue(fieldId: string, credentialId: string): string {
-    const row = this.stmt('SELECT value_enc FROM fields WHERE id = ? AND credential_id = ?').get(
-      fieldId,
-      credentialId,
-    ) as { value_enc: Buffer } | undefined
+    const row = this.stmt(
+      'SELECT credential_id, position, kind, value_enc FROM fields WHERE id = ? AND credential_id = ?',
+    ).get(fieldId, credentialId) as
+      { credential_id: string; position: number; kind: string; value_enc: Buffer } | undefined
     if (!row) throw new VaultCorruptError(`field ${fieldId} has no stored value`)
-    return this.openText('fields', fieldId, 'value_enc', row.value_enc)
+    return this.openText('fields', fieldId, 'value_enc', row, row.value_enc)
   }
 
   // ---- versions ----
@@ -340,8 +390,8 @@ export class VaultRepository {
       v.createdAt,
       v.reason,
       v.validUntil,
-      this.sealJson('versions', v.id, 'meta_enc', v.fields),
-      this.sealJson('versions', v.id, 'values_enc', values),
+      this.sealJson('versions', v.id, 'meta_enc', versionRaw(v), v.fields),
+      this.sealJson('versions', v.id, 'values_enc', versionRaw(v), values),
     )
   }
 
@@ -368,20 +418,35 @@ export class VaultRepository {
     }[]
     return rows.map((r) => ({
       id: r.id,
-      credentialId: r.credential_id,
+      credentialId: mustMatch(r, 'credential_id', credentialId, 'versions').credential_id,
       createdAt: r.created_at,
       reason: r.reason,
       validUntil: r.valid_until,
-      fields: this.openJson<FieldMeta[]>('versions', r.id, 'meta_enc', r.meta_enc),
+      fields: this.openJson<FieldMeta[]>('versions', r.id, 'meta_enc', r, r.meta_enc),
     }))
   }
 
   /** Decrypts one historic value. */
   readVersionValue(versionId: string, fieldId: string): { credentialId: string; value: string } | null {
-    const row = this.stmt('SELECT credential_id, values_enc FROM versions WHERE id = ?').get(versionId) as
-      { credential_id: string; values_enc: Buffer } | undefined
+    const row = this.stmt(
+      'SELECT credential_id, created_at, reason, valid_until, values_enc FROM versions WHERE id = ?',
+    ).get(versionId) as
+      | {
+          credential_id: string
+          created_at: number
+          reason: string
+          valid_until: number | null
+          values_enc: Buffer
+        }
+      | undefined
     if (!row) return null
-    const values = this.openJson<Record<string, string>>('versions', versionId, 'values_enc', row.values_enc)
+    const values = this.openJson<Record<string, string>>(
+      'versions',
+      versionId,
+      'values_enc',
+      row,
+      row.values_enc,
+    )
     const value = values[fieldId]
     return value === undefined ? null : { credentialId: row.credential_id, value }
   }
@@ -391,7 +456,20 @@ export class VaultRepository {
     const next = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM audit').get() as { seq: number }
     this.stmt(
       'INSERT INTO audit (id, seq, at, event, credential_id, details_enc) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(id, next.seq, at, event, credentialId, this.sealJson('audit', id, 'details_enc', details))
+    ).run(
+      id,
+      next.seq,
+      at,
+      event,
+      credentialId,
+      this.sealJson(
+        'audit',
+        id,
+        'details_enc',
+        { seq: next.seq, at, event, credential_id: credentialId },
+        details,
+      ),
+    )
   }
 
   listAudit(limit: number): {
@@ -402,9 +480,10 @@ export class VaultRepository {
     details: Record<string, unknown>
   }[] {
     const rows = this.stmt(
-      'SELECT id, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?',
+      'SELECT id, seq, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?',
     ).all(limit) as {
       id: string
+      seq: number
       at: number
       event: AuditEvent
       credential_id: string | null
@@ -415,12 +494,35 @@ export class VaultRepository {
       at: r.at,
       event: r.event,
       credentialId: r.credential_id,
-      details: this.openJson<Record<string, unknown>>('audit', r.id, 'details_enc', r.details_enc),
+      details: this.openJson<Record<string, unknown>>('audit', r.id, 'details_enc', r, r.details_enc),
     }))
   }
 }
 
-/** Reads the plaintext rotation columns: works without any key. */
+/** A row found through an index must really have the value looked up (a damaged index is corruption). */
+function mustMatch<R extends { id: string }, K extends keyof R>(
+  row: R,
+  column: K,
+  expected: R[K],
+  table: string,
+): R {
+  if (row[column] !== expected) throw new VaultCorruptError(`${table} row ${row.id}, ${String(column)}`)
+  return row
+}
+
+function versionRaw(v: VersionRecord): Record<string, unknown> {
+  return {
+    credential_id: v.credentialId,
+    created_at: v.createdAt,
+    reason: v.reason,
+    valid_until: v.validUntil,
+  }
+}
+
+/**
+ * Reads the plaintext rotation columns: works without any key, and is therefore NOT verified (a change made
+ * without the key is only detected when the row is opened after unlock). Used for the lock-screen counts.
+ */
 export function readRotationRows(db: Database): {
   status: CredentialStatus
   createdAt: number

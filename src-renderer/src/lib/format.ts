@@ -1,4 +1,4 @@
-import type { ProviderId, RotationInfo } from '../../../src-shared/model'
+import type { MaskedValue, ProviderId, RotationInfo } from '../../../src-shared/model'
 
 const DAY_MS = 86_400_000
 
@@ -104,6 +104,14 @@ export function rotatedText(lastRotatedAt: number | null, createdAt: number, now
 /** Masked display for a secret: dots plus the last 4 characters when the value is long enough. */
 export function maskedText(last4: string | null): string {
   return last4 ? `••••••••${last4}` : '••••••••••••'
+}
+
+/** What a masked value shows: "(empty)" for an empty value, ⏎ for a trailing newline, else {@link maskedText}. */
+export function maskedDisplay(m: MaskedValue): string {
+  if (m.empty === true || m.clear === '') return '(empty)'
+  const nl = (s: string) => (s.endsWith('\n') ? `${s.slice(0, -1)}⏎` : s)
+  if (m.clear !== null) return nl(m.clear)
+  return m.last4 ? nl(maskedText(m.last4)) : `${maskedText(null)}${m.endsWithNewline === true ? '⏎' : ''}`
 }
 
 /** "2025-03-04" for <input type="date"> from epoch ms (local date). */

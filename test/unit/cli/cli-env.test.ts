@@ -104,6 +104,24 @@ describe('export', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600)
   })
 
+  it('in a git work tree, --gitignore acts before the file is written; --example files get no warning', async () => {
+    const repo = join(v.dir, 'repo')
+    const genv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }
+    execFileSync('git', ['init', '-q', repo], { env: genv })
+    const out = join(repo, '.env')
+    const r = await v.ok(['export', 'Novu', 'Production', '-o', out, '--gitignore'], {
+      env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+    })
+    const added = r.err.indexOf('Added /.env')
+    expect(added).toBeGreaterThanOrEqual(0)
+    expect(added).toBeLessThan(r.err.indexOf('Wrote '))
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe('/.env\n')
+    const ex = await v.ok(['export', 'Novu', 'Production', '--example', '-o', join(repo, '.env.example')], {
+      env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+    })
+    expect(ex.err).not.toMatch(/Warning|gitignore/i)
+  })
+
   it('--example writes names only (public values with --include-public)', async () => {
     const [names, withPublic] = await Promise.all([
       v.ok(['export', 'Novu', 'Production', '--example']),

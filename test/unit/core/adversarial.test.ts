@@ -1,10 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contract } from '../../../src-shared/contract'
-import { KeyshelfCore } from '../../../src-main/core/core'
+import { createCore, KeyshelfCore } from '../../../src-main/core/core'
+import { toErrorData } from '../../../src-main/core/errors'
+import { SyncRepository } from '../../../src-main/core/sync/sync.repository'
+import { ROW_BINDING } from '../../../src-main/core/vault/row-binding'
 import { credentialInput, newVault, seedAppEnv, TEST_PASSWORD } from '../../helpers/vault.helper'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -102,7 +105,7 @@ describe('tampering', () => {
     const svc = new KeyshelfCore({ vaultPath: v.path })
     await readEverything(svc)
     await svc.close()
-  }, 120_000)
+  }, 400_000)
 
   it('a ciphertext swapped between rows or columns fails to decrypt', async () => {
     const v = await populated()
@@ -260,4 +263,244 @@ describe('values round-trip exactly', () => {
     })
     expect(r.success).toBe(false)
   })
+})
+
+describe('plaintext columns', () => {
+  const FIXED_NOW = 1_800_000_000_000
+
+  /** A vault with every table populated: apps, environments, keys, fields, history, audit, a connection, a journal row. */
+  async function everyTable() {
+    const v = await vault()
+    const { appId, envId } = await seedAppEnv(v.svc, 'Shop', 'Prod')
+    const staging = await v.svc.createEnvironment({
+      appId,
+      name: 'Staging',
+      apiUrl: '',
+      wsUrl: '',
+      region: '',
+      notes: '',
+    })
+    const a = await v.svc.createCredential(
+      credentialInput(envId, {
+        name: 'Database',
+        expiresAt: 1_900_000_000_000,
+        fields: [
+          { label: 'URL', envVar: 'DATABASE_URL', kind: 'secret', value: 'postgres://prod/db-0001' },
+          { label: 'Host', envVar: 'DATABASE_HOST', kind: 'public', value: 'prod.internal' },
+        ],
+      }),
+    )
+    await v.svc.createCredential(
+      credentialInput(staging.id, {
+        name: 'Database',
+        status: 'revoked',
+        rotationIntervalDays: 30,
+        fields: [
+          { label: 'URL', envVar: 'DATABASE_URL', kind: 'secret', value: 'postgres://staging/db-0002' },
+        ],
+      }),
+    )
+    await v.svc.rotate({
+      credentialId: a.id,
+      values: [{ fieldId: a.fields[0]!.id, value: 'postgres://prod/db-0003' }],
+    })
+    const sync = new SyncRepository(v.svc.repository())
+    v.svc.transaction(() => {
+      sync.putConnection({
+        id: 'conn-1',
+        appId,
+        environmentId: envId,
+        tokenCredentialId: a.id,
+        createdAt: 1_700_000_000_000,
+        lastSyncedAt: 1_700_000_500_000,
+        provider: 'cloudflare',
+        baseUrl: 'https://api.cloudflare.com/client/v4',
+        region: '',
+        accountId: 'acc',
+        authScheme: null,
+        wsUrl: null,
+      })
+      for (const [id, state] of [
+        ['journal-1', 'done'],
+        ['journal-2', 'failed'],
+      ] as const) {
+        sync.putJournal({
+          id,
+          credentialId: a.id,
+          connectionId: 'conn-1',
+          startedAt: 1_700_000_000_000 + id.length,
+          finishedAt: 1_700_000_001_000,
+          state,
+          provider: 'cloudflare',
+          oldRemoteId: 'old',
+          strategy: 'single',
+          revokeRemoteId: null,
+          revokeAfter: null,
+          revoked: false,
+          note: null,
+          answer: null,
+        })
+      }
+    })
+    const key = v.svc.dataKeyForQuickUnlock()
+    await v.svc.close()
+    return { ...v, key }
+  }
+
+  /** Everything the API returns for the vault, with the data key (no Argon2 per mutation). */
+  async function everything(path: string, key: Buffer): Promise<string> {
+    const svc = createCore({ vaultPath: path, clock: () => FIXED_NOW })
+    try {
+      await svc.unlockWithDataKey(key)
+      const out: unknown[] = []
+      const apps = await svc.listApps()
+      out.push(apps)
+      for (const app of apps) out.push(await svc.listEnvironments({ appId: app.id }))
+      const creds = await svc.listCredentials({})
+      out.push(creds)
+      for (const c of creds) {
+        for (const f of c.fields) out.push(await svc.reveal({ fieldId: f.id }))
+        for (const h of await svc.history({ credentialId: c.id })) {
+          out.push(h)
+          for (const f of h.fields) out.push(await svc.revealVersion({ versionId: h.id, fieldId: f.fieldId }))
+        }
+        out.push(new SyncRepository(svc.repository()).journalFor(c.id))
+      }
+      out.push(await svc.listConnections({}))
+      out.push((await svc.auditLog({ limit: 1000 })).map(({ id: _id, ...rest }) => rest))
+      return JSON.stringify(out)
+    } finally {
+      await svc.close()
+    }
+  }
+
+  it('every plaintext column of every table, flipped or swapped between rows, is VAULT_CORRUPT or reads correctly', async () => {
+    const v = await everyTable()
+    const { copyFileSync } = await import('node:fs')
+    const base = join(v.dir, 'base.db')
+    copyFileSync(v.path, base)
+    const work = join(v.dir, 'work.db')
+    const reset = () => {
+      for (const s of ['-wal', '-shm']) rmSync(work + s, { force: true })
+      copyFileSync(base, work)
+    }
+    reset()
+    const expected = await everything(work, v.key)
+    const raw = new BetterSqlite3(base, { readonly: true })
+    const tables = Object.keys(ROW_BINDING) as (keyof typeof ROW_BINDING)[]
+    const mutations: { label: string; sql: string; params: unknown[] }[] = []
+    for (const table of tables) {
+      const sealed = new Set<string>(ROW_BINDING[table].sealed)
+      const columns = (raw.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[])
+        .map((c) => c.name)
+        .filter((c) => !sealed.has(c))
+      const rows = raw.prepare(`SELECT rowid AS _r, * FROM ${table}`).all() as Record<string, unknown>[]
+      expect(rows.length, table).toBeGreaterThan(0)
+      for (const col of columns) {
+        const distinct = [...new Set(rows.map((r) => r[col]))]
+        for (const [i, row] of rows.entries()) {
+          const v0 = row[col]
+          const candidates = new Set<unknown>([
+            ...distinct.filter((d) => d !== v0),
+            typeof v0 === 'number' ? v0 + 1 : typeof v0 === 'string' ? `${v0}x` : 1,
+            null,
+            ...(col === 'status' ? ['active', 'revoked', 'expired'] : []),
+            ...(col === 'state' ? ['pending', 'done', 'failed', 'unknown', 'settled'] : []),
+            ...(col === 'rotation_state' ? ['settled', 'unknown'] : []),
+            ...(col === 'kind' ? ['secret', 'public'] : []),
+          ])
+          candidates.delete(v0)
+          for (const c of candidates) {
+            mutations.push({
+              label: `${table}.${col} row ${i}: ${String(v0)} -> ${String(c)}`,
+              sql: `UPDATE ${table} SET ${col} = ? WHERE rowid = ?`,
+              params: [c, row._r],
+            })
+          }
+          const next = rows[(i + 1) % rows.length]!
+          if (next !== row && next[col] !== v0) {
+            mutations.push({
+              label: `${table}.${col} swapped rows ${i}/${(i + 1) % rows.length}`,
+              sql: `UPDATE ${table} SET ${col} = CASE rowid WHEN ? THEN ? ELSE ? END WHERE rowid IN (?, ?)`,
+              params: [row._r, next[col], v0, row._r, next._r],
+            })
+          }
+        }
+      }
+    }
+    raw.close()
+    let corrupt = 0
+    let same = 0
+    let refused = 0
+    const wrong: string[] = []
+    for (const m of mutations) {
+      reset()
+      const db = new BetterSqlite3(work)
+      try {
+        db.prepare(m.sql).run(...m.params)
+      } catch {
+        refused++ // NOT NULL / CHECK / PRIMARY KEY: SQLite itself refuses this edit
+        db.close()
+        continue
+      }
+      db.close()
+      const got = await everything(work, v.key).catch((e: { code?: string }) => `error ${e.code}`)
+      if (got === 'error VAULT_CORRUPT') corrupt++
+      else if (got === expected) same++
+      else wrong.push(`${m.label}: ${got.startsWith('error') ? got : 'a different answer'}`)
+    }
+    expect(wrong).toEqual([])
+    expect(corrupt).toBeGreaterThan(200)
+    expect(mutations.length - refused).toBe(corrupt + same)
+  }, 300_000)
+
+  /** What `keyshelf key list --json` is built from: every key with its app and environment names. */
+  async function keyList(path: string, key: Buffer): Promise<string> {
+    const svc = createCore({ vaultPath: path, clock: () => FIXED_NOW })
+    try {
+      await svc.unlockWithDataKey(key)
+      const apps = await svc.listApps()
+      const envs = []
+      for (const a of apps) envs.push(...(await svc.listEnvironments({ appId: a.id })))
+      return JSON.stringify([apps, envs, await svc.listCredentials({})])
+    } finally {
+      await svc.close()
+    }
+  }
+
+  it('1,000 random byte flips of the vault file: 0 silently different key lists, no unnamed error', async () => {
+    const v = await everyTable()
+    const { writeFileSync } = await import('node:fs')
+    const bytes = readFileSync(v.path)
+    const work = join(v.dir, 'flip.db')
+    const expected = await keyList(v.path, v.key)
+    let seed = 0x9e3779b9
+    const rand = () => {
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return (seed >>> 0) / 2 ** 32
+    }
+    const outcomes = new Map<string, number>()
+    const wrong: string[] = []
+    for (let i = 0; i < 1000; i++) {
+      for (const s of ['-wal', '-shm']) rmSync(work + s, { force: true })
+      const flipped = Buffer.from(bytes)
+      const pos = Math.floor(rand() * flipped.length)
+      flipped[pos]! ^= 1 << Math.floor(rand() * 8)
+      writeFileSync(work, flipped)
+      // toErrorData is what the window and the CLI both turn an error into (the CLI maps the code to its exit).
+      const got = await keyList(work, v.key).catch((e: unknown) => {
+        const data = toErrorData(e)
+        return `error ${data.code}${data.code === 'INTERNAL' ? ` ${String(e)}` : ''}`
+      })
+      const kind = got === expected ? 'same' : got.startsWith('error ') ? got : 'DIFFERENT'
+      outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
+      if (kind === 'DIFFERENT' || !/^(same|error (VAULT_CORRUPT|WRONG_PASSWORD|SCHEMA_TOO_NEW))$/.test(kind))
+        wrong.push(`byte ${pos}: ${kind}`)
+    }
+    console.log('byte flips:', Object.fromEntries(outcomes))
+    expect(wrong).toEqual([])
+    expect(outcomes.get('error VAULT_CORRUPT') ?? 0).toBeGreaterThan(20)
+  }, 600_000)
 })

@@ -132,3 +132,48 @@ describe('import through the vault', () => {
     expect(JSON.stringify(await svc.listCredentials({}))).not.toBe(before)
   })
 })
+
+describe('the .gitignore guard decides before writing', () => {
+  it('a file git tracks (deleted from the work tree) is refused without force; --example files are not', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const { existsSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { svc, envId } = await setup()
+    const repo = mkdtempSync(join(tmpdir(), 'ks-guard-'))
+    cleanups.push(async () => rmSync(repo, { recursive: true, force: true }))
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: repo, env })
+    git('init', '-q')
+    writeFileSync(join(repo, '.env'), 'PLACEHOLDER=1\n')
+    git('add', '.env')
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'x')
+    rmSync(join(repo, '.env'))
+    const path = join(repo, '.env')
+    await expect(svc.env.save({ environmentId: envId, format: 'dotenv' }, path, false)).rejects.toMatchObject(
+      {
+        code: 'CONFLICT',
+      },
+    )
+    expect(existsSync(path)).toBe(false)
+    const st = await svc.env.save({ environmentId: envId, format: 'dotenv', example: true }, path, false)
+    expect(st.tracked).toBe(true)
+    expect(readFileSync(path, 'utf8')).not.toContain('second line')
+  })
+})
+
+describe('import applies the checks of key add', () => {
+  it.each([
+    ['a value over 1 MiB', `BIG=${'x'.repeat(1024 * 1024 + 1)}\n`, /line 1: "BIG": value/],
+    ['an unpaired surrogate', 'LONE="a\uD800b"\n', /line 1: "LONE": value: .*surrogate/],
+    ['a 201-character name', `${'N'.repeat(201)}=v\n`, /line 1: .*name/],
+  ])('%s is refused with its line, and nothing is imported', async (_what, text, message) => {
+    const { svc, envId } = await setup()
+    const before = (await svc.listCredentials({ environmentId: envId })).length
+    const preview = await svc.importPreview({ environmentId: envId, text: `OK=1\n${text}` })
+    expect(preview.errors.map((e) => `line ${e.line - 1}: ${e.message}`).join('\n')).toMatch(message)
+    await expect(svc.importApply({ environmentId: envId, text: `OK=1\n${text}` })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    })
+    expect((await svc.listCredentials({ environmentId: envId })).length).toBe(before)
+  })
+})

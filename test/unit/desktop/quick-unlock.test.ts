@@ -1,4 +1,14 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -162,5 +172,22 @@ describe('quick unlock', () => {
     expect(statSync(join(dir, 'quick-unlock.bin')).mode & 0o777).toBe(0o600)
     store.remove()
     expect(store.read()).toBeNull()
+  })
+
+  it('writes through a random O_EXCL temp file: a link planted at the old fixed temp name is not followed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyshelf-quick-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const target = join(dir, 'quick-unlock.bin')
+    const elsewhere = join(dir, 'attacker-readable')
+    writeFileSync(elsewhere, 'untouched')
+    chmodSync(elsewhere, 0o644)
+    symlinkSync(elsewhere, `${target}.tmp`)
+    const store = fileBlobStore(target)
+    store.write(Buffer.from([9, 8, 7]))
+    expect(readFileSync(elsewhere, 'utf8')).toBe('untouched')
+    expect([...(store.read() ?? [])]).toEqual([9, 8, 7])
+    expect(lstatSync(target).isSymbolicLink()).toBe(false)
+    expect(statSync(target).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') && f !== 'quick-unlock.bin.tmp')).toEqual([])
   })
 })

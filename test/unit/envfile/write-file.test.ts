@@ -177,3 +177,65 @@ describe('.gitignore guard', () => {
     await expect(addToGitignore(tmp(), '/abs')).rejects.toMatchObject({ code: 'INVALID_INPUT' })
   })
 })
+
+describe('git runs in a minimal environment with no repository-configured programs', () => {
+  it('never passes KEYSHELF_PASSWORD (or anything else not needed) to git', async () => {
+    const d = tmp()
+    git(d, 'init', '-q')
+    const bin = join(d, 'bin')
+    mkdirSync(bin)
+    const log = join(d, 'git-env.log')
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\nenv >> '${log}'\necho "ARGS $*" >> '${log}'\nexec '${realGit}' "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    )
+    const saved = { path: process.env.PATH, pw: process.env.KEYSHELF_PASSWORD }
+    process.env.PATH = `${bin}:${process.env.PATH ?? ''}`
+    process.env.KEYSHELF_PASSWORD = 'canary-master-password-9f3'
+    try {
+      await gitIgnoreStatus(join(d, '.env'))
+    } finally {
+      process.env.PATH = saved.path
+      if (saved.pw === undefined) delete process.env.KEYSHELF_PASSWORD
+      else process.env.KEYSHELF_PASSWORD = saved.pw
+    }
+    const seen = readFileSync(log, 'utf8')
+    expect(seen).toContain('ARGS -c core.fsmonitor=false -c core.hooksPath=/dev/null')
+    expect(seen).not.toContain('canary-master-password-9f3')
+    expect(seen).not.toContain('KEYSHELF_')
+  })
+
+  it('does not run a core.fsmonitor program the repository configures', async () => {
+    const d = tmp()
+    git(d, 'init', '-q')
+    writeFileSync(join(d, '.env'), 'A=1\n')
+    git(d, 'add', '.env')
+    const marker = join(d, 'fsmonitor-ran')
+    const hook = join(d, 'hook.sh')
+    writeFileSync(hook, `#!/bin/sh\necho ran >> '${marker}'\nexit 1\n`, { mode: 0o755 })
+    git(d, 'config', 'core.fsmonitor', hook)
+    const st = await gitIgnoreStatus(join(d, '.env'))
+    expect(st.tracked).toBe(true)
+    expect(() => readFileSync(marker)).toThrow()
+  })
+})
+
+describe('stale temp files', () => {
+  it('a killed export’s ..env.*.tmp is removed by the next export to that folder; a fresh one is left alone', async () => {
+    const d = tmp()
+    const stale = join(d, '..env.0123456789ab.tmp')
+    const fresh = join(d, '..env.ba9876543210.tmp')
+    const other = join(d, '.other.0123456789ab.tmp')
+    for (const f of [stale, fresh, other]) writeFileSync(f, 'S=secret\n', { mode: 0o600 })
+    const old = new Date(Date.now() - 10 * 60_000)
+    const { utimesSync } = await import('node:fs')
+    utimesSync(stale, old, old)
+    utimesSync(other, old, old)
+    await writeEnvFileAtomic(join(d, '.env'), 'A=1\n', { force: false })
+    expect(readdirSync(d).sort()).toEqual(['..env.ba9876543210.tmp', '.env', '.other.0123456789ab.tmp'])
+  })
+})

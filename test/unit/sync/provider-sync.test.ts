@@ -167,7 +167,7 @@ describe('Cloudflare sync', () => {
     expect(cf.count(CF_ROUTES.roll)).toBe(1)
   })
 
-  it('a crash between the provider answer and the commit is recovered on the next unlock', async () => {
+  it('a crash after the provider answered: the sealed answer is applied on the next unlock, never re-rotated', async () => {
     const cf = await startCloudflareFake({ tokens: 2 })
     cleanups.push(() => cf.close())
     let crash = true
@@ -184,22 +184,55 @@ describe('Cloudflare sync', () => {
       apiUrl: cf.url,
     })
     const target = (await svc.listCredentials({ appId })).find((c) => c.id !== connection.tokenCredentialId)!
+    const before = svc.readValue(target.id, target.fields[0]!.id)
     await expect(svc.rotateViaProvider({ credentialId: target.id })).rejects.toThrow('simulated crash')
     crash = false
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+    expect(svc.providers.journal(target.id)[0]).toMatchObject({ state: 'pending' })
+    expect(svc.readValue(target.id, target.fields[0]!.id)).toBe(before)
     await svc.close()
-    // Restart: a new process opens the same file.
+    // Restart: a new process opens the same file; unlock applies the sealed answer.
     const restarted = createCore({ vaultPath: path, ...fast })
     cleanups.push(() => restarted.close())
     await restarted.unlock({ password: TEST_PASSWORD })
     const after = await restarted.getCredential({ id: target.id })
-    expect(after.rotationState).toBe('unknown')
-    expect(restarted.providers.journal(target.id)[0]).toMatchObject({
-      state: 'unknown',
-      note: 'recovered after a crash',
-    })
-    const v = await restarted.verifyCredential({ credentialId: target.id })
-    expect(v.credential.rotationState).toBe('settled')
+    expect(after.rotationState).toBe('settled')
+    expect(restarted.readValue(target.id, target.fields[0]!.id)).toBe(
+      cf.state.secretOf(target.providerCredentialId),
+    )
+    expect(restarted.providers.journal(target.id)[0]).toMatchObject({ state: 'done', answer: null })
+    const history = await restarted.history({ credentialId: target.id })
+    expect(
+      (await restarted.revealVersion({ versionId: history[0]!.id, fieldId: target.fields[0]!.id })).value,
+    ).toBe(before)
     expect(cf.count(CF_ROUTES.roll)).toBe(1)
+  })
+
+  it('rotating again while an answer is pending applies it and never calls the provider again', async () => {
+    const cf = await startCloudflareFake({ tokens: 2 })
+    cleanups.push(() => cf.close())
+    let crash = true
+    const { svc, appId } = await setup({
+      afterProviderAnswer: () => {
+        if (crash) throw new Error('simulated crash')
+      },
+    })
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    const target = (await svc.listCredentials({ appId })).find((c) => c.id !== connection.tokenCredentialId)!
+    await expect(svc.rotateViaProvider({ credentialId: target.id })).rejects.toThrow('simulated crash')
+    crash = false
+    const again = await svc.rotateViaProvider({ credentialId: target.id })
+    expect(svc.readValue(target.id, again.credential.fields[0]!.id)).toBe(
+      cf.state.secretOf(target.providerCredentialId),
+    )
+    expect(cf.count(CF_ROUTES.roll)).toBe(1)
+    expect(svc.providers.journal(target.id)[0]).toMatchObject({ state: 'done' })
   })
 })
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { FieldView } from '../../../../src-shared/model'
-import { maskedText } from '../../lib/format'
+import { maskedDisplay, maskedText } from '../../lib/format'
 import type { RevealStore } from './reveal-store'
 import { useRevealed } from './use-reveal.hook'
 
@@ -47,7 +47,7 @@ export function SecretValue({ store, field }: { store: RevealStore; field: Field
   if (field.kind === 'public') {
     return (
       <span className="value public" title={field.masked.clear ?? ''}>
-        {field.masked.clear}
+        {maskedDisplay(field.masked)}
       </span>
     )
   }
@@ -58,11 +58,19 @@ export function SecretValue({ store, field }: { store: RevealStore; field: Field
       </span>
     )
   }
+  if (field.masked.empty === true) {
+    return (
+      <span key="empty" className="value empty">
+        (empty)
+      </span>
+    )
+  }
+  const nl = field.masked.endsWithNewline === true ? '⏎' : ''
   return (
     <span key="masked" className="value">
       <span className="masked" aria-hidden="true">
         <span className="dots">{maskedText(null).slice(0, field.masked.last4 ? 8 : 12)}</span>
-        {field.masked.last4 ? <span className="last4">{field.masked.last4}</span> : null}
+        {field.masked.last4 ? <span className="last4">{field.masked.last4.replace(/\n$/, '⏎')}</span> : nl}
       </span>
       <span className="sr-only">
         Hidden{field.masked.last4 ? `, ends in ${field.masked.last4.split('').join(' ')}` : ''}
