@@ -6,6 +6,8 @@ export type { HttpRequest, HttpResponse, HttpMethod, ErrorMapper } from './http.
 export { NovuProvider, novuKeyHash } from './novu/novu.provider'
 export {
   NOVU_REGIONS,
+  NOVU_DASHBOARDS,
+  novuDashboardUrl,
   novuEndpoints,
   novuEndpointsForBaseUrl,
   normaliseNovuApiUrl,

@@ -107,6 +107,37 @@ export class ProviderOutcomeUnknownError extends ProviderError {
   }
 }
 
+/**
+ * The provider does not let this credential change keys through its API (Novu's key endpoints answer an
+ * `ApiKey` caller with 401 "API endpoint not available"): nothing was changed, and the user has to do the
+ * step in the provider's dashboard. Callers offer the guided rotation with `dashboardUrl` instead. It never
+ * means "the key was revoked". Kind `UNSUPPORTED`, `providerCode` is the provider's own wording.
+ */
+export class ProviderNeedsDashboardError extends ProviderError {
+  /** Where the user does it by hand (the environment's page when known). */
+  readonly dashboardUrl: string
+  /** What the user must do there: create a new key (rotate) or delete the old one (revoke). */
+  readonly step: 'rotate' | 'revoke'
+
+  constructor(
+    init: {
+      provider: ProviderKind
+      operation: string
+      status?: number | null
+      providerCode?: string | null
+      dashboardUrl: string
+      step: 'rotate' | 'revoke'
+    },
+    message: string,
+  ) {
+    super({ ...init, kind: 'UNSUPPORTED' }, message)
+    this.dashboardUrl = init.dashboardUrl
+    this.step = init.step
+    ;(this.details as Record<string, unknown>).dashboardUrl = init.dashboardUrl
+    ;(this.details as Record<string, unknown>).guided = init.step
+  }
+}
+
 /** Narrows `err` to a ProviderError, optionally of one kind. */
 export function isProviderError(err: unknown, kind?: ProviderErrorKind): err is ProviderError {
   return err instanceof ProviderError && (kind === undefined || err.kind === kind)

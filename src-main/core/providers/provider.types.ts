@@ -114,6 +114,11 @@ export interface VerifyResult {
   /** Novu: the environment the key belongs to. */
   environmentId?: string
   environmentName?: string
+  /**
+   * Cloudflare: the token looks account-owned (the user endpoints reject it and `GET /accounts` answers
+   * 400/1001): ask the user for the account id and verify again with `accountId`.
+   */
+  needsAccountId?: boolean
 }
 
 /**
