@@ -23,5 +23,6 @@ export {
   GitlabProvider,
   GITLAB_COM_URL,
   GITLAB_PAGE_SIZE,
+  GITLAB_DEFAULT_MAX_LIFETIME_DAYS,
   normaliseGitlabUrl,
 } from './gitlab/gitlab.provider'

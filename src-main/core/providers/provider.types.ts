@@ -28,6 +28,13 @@ export interface ProviderConnection {
   authScheme?: 'private-token' | 'bearer'
   /** Novu self-hosted only: the WebSocket URL (cloud regions know theirs). */
   wsUrl?: string
+  /**
+   * GitLab only: projects and groups whose access tokens are managed too, as `project:<id or path>` or
+   * `group:<id or path>` (their tokens get remote ids `project:<id>:<token id>`).
+   */
+  resources?: string[]
+  /** GitLab only: the instance's maximum token lifetime in days (default 365, GitLab's default maximum). */
+  maxTokenLifetimeDays?: number
 }
 
 /** Options every call accepts. */
@@ -135,7 +142,10 @@ export interface RotateOptions extends CallOptions {
   strategy?: RotationStrategy
   /** Dual-phase: how long the old key should keep working; sets `oldValidUntil` (the caller revokes it then). */
   overlapMs?: number
-  /** GitLab: expiry for the new token (epoch ms, sent as a UTC date). Default: the server's (one week). */
+  /**
+   * GitLab: expiry for the new token (epoch ms, sent as a UTC date). Default: the old token's lifetime from
+   * today, capped by the instance maximum (never the server's one-week default).
+   */
   expiresAt?: number
 }
 
