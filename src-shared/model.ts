@@ -15,7 +15,7 @@ export type RotationStatus = 'ok' | 'due-soon' | 'overdue' | 'expired' | 'revoke
 export type FieldKind = 'secret' | 'public'
 
 /** Providers Keyshelf knows; `manual` means the user manages the key by hand. */
-export const PROVIDERS = ['manual', 'novu', 'cloudflare', 'gitlab', 'sendgrid', 'openai', 'other'] as const
+export const PROVIDERS = ['manual', 'novu', 'cloudflare', 'gitlab', 'sendgrid', 'openai', 'aws-iam', 'other'] as const
 export type ProviderId = (typeof PROVIDERS)[number]
 
 /** Why a version was created. `rotate:<provider>` for provider rotations. */
@@ -261,7 +261,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
 }
 
 /** Providers that Keyshelf can connect to, sync and rotate through. */
-export const SYNC_PROVIDERS = ['novu', 'cloudflare', 'gitlab'] as const
+export const SYNC_PROVIDERS = ['novu', 'cloudflare', 'gitlab', 'aws-iam', 'sendgrid'] as const
 export type SyncProvider = (typeof SYNC_PROVIDERS)[number]
 
 /** A provider connection as the UI and CLI see it (no token). */

@@ -26,3 +26,5 @@ export {
   GITLAB_DEFAULT_MAX_LIFETIME_DAYS,
   normaliseGitlabUrl,
 } from './gitlab/gitlab.provider'
+export { AwsIamProvider, AWS_IAM_URL, AWS_MAX_KEYS_PER_USER } from './aws-iam/aws-iam.provider'
+export { SendgridProvider, SENDGRID_API_URL, sendgridKeyId } from './sendgrid/sendgrid.provider'

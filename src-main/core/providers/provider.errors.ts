@@ -148,6 +148,8 @@ export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   novu: 'Novu',
   cloudflare: 'Cloudflare',
   gitlab: 'GitLab',
+  'aws-iam': 'AWS IAM',
+  sendgrid: 'SendGrid',
 }
 
 const TOKEN_SHAPES: RegExp[] = [

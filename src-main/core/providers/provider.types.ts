@@ -1,10 +1,10 @@
 import type { Logger } from '../logger'
 
 /** The providers Keyshelf can sync and rotate through their APIs. */
-export type ProviderKind = 'novu' | 'cloudflare' | 'gitlab'
+export type ProviderKind = 'novu' | 'cloudflare' | 'gitlab' | 'aws-iam' | 'sendgrid'
 
 /** Every provider kind, in display order. */
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['novu', 'cloudflare', 'gitlab']
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['novu', 'cloudflare', 'gitlab', 'aws-iam', 'sendgrid']
 
 /** A remote key's lifecycle state, provider-neutral. */
 export type RemoteKeyStatus = 'active' | 'revoked' | 'expired' | 'disabled'
@@ -35,6 +35,10 @@ export interface ProviderConnection {
   resources?: string[]
   /** GitLab only: the instance's maximum token lifetime in days (default 365, GitLab's default maximum). */
   maxTokenLifetimeDays?: number
+  /** AWS IAM only: the access key id that goes with `token` (the secret access key). Public. */
+  accessKeyId?: string
+  /** AWS IAM only: the SigV4 signing region (default us-east-1, where IAM lives). */
+  region?: string
 }
 
 /** Options every call accepts. */

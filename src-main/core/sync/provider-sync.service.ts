@@ -26,6 +26,8 @@ export const PROVIDER_BASE_URLS = {
   novu: { us: 'https://api.novu.co', eu: 'https://eu.api.novu.co' },
   cloudflare: 'https://api.cloudflare.com/client/v4',
   gitlab: 'https://gitlab.com',
+  'aws-iam': 'https://iam.amazonaws.com',
+  sendgrid: 'https://api.sendgrid.com',
 } as const
 
 /** The env var a connection token is stored under. */
@@ -33,9 +35,17 @@ export const TOKEN_ENV_VARS: Record<SyncProvider, string> = {
   novu: 'NOVU_SECRET_KEY',
   cloudflare: 'CLOUDFLARE_API_TOKEN',
   gitlab: 'GITLAB_TOKEN',
+  'aws-iam': 'AWS_SECRET_ACCESS_KEY',
+  sendgrid: 'SENDGRID_API_KEY',
 }
 
-const DISPLAY: Record<SyncProvider, string> = { novu: 'Novu', cloudflare: 'Cloudflare', gitlab: 'GitLab' }
+const DISPLAY: Record<SyncProvider, string> = {
+  novu: 'Novu',
+  cloudflare: 'Cloudflare',
+  gitlab: 'GitLab',
+  'aws-iam': 'AWS IAM',
+  sendgrid: 'SendGrid',
+}
 const NOVU_APP_ID_VAR = 'NOVU_APPLICATION_IDENTIFIER'
 const HOUR_MS = 3_600_000
 

@@ -118,5 +118,6 @@ export const PROVIDER_LABELS: Record<ProviderId, string> = {
   gitlab: 'GitLab',
   sendgrid: 'SendGrid',
   openai: 'OpenAI',
+  'aws-iam': 'AWS IAM',
   other: 'Other',
 }
