@@ -15,7 +15,16 @@ export type RotationStatus = 'ok' | 'due-soon' | 'overdue' | 'expired' | 'revoke
 export type FieldKind = 'secret' | 'public'
 
 /** Providers Keyshelf knows; `manual` means the user manages the key by hand. */
-export const PROVIDERS = ['manual', 'novu', 'cloudflare', 'gitlab', 'sendgrid', 'openai', 'aws-iam', 'other'] as const
+export const PROVIDERS = [
+  'manual',
+  'novu',
+  'cloudflare',
+  'gitlab',
+  'sendgrid',
+  'openai',
+  'aws-iam',
+  'other',
+] as const
 export type ProviderId = (typeof PROVIDERS)[number]
 
 /** Why a version was created. `rotate:<provider>` for provider rotations. */
