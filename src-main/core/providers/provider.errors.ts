@@ -194,7 +194,11 @@ export function statusError(
   providerCode: string | null = null,
 ): ProviderError {
   const name = PROVIDER_NAMES[provider]
-  const q = quoteProvider(provider, said)
+  const withCode =
+    providerCode && !(said ?? '').includes(providerCode)
+      ? `${said ? `${said}, ` : ''}code ${providerCode}`
+      : said
+  const q = quoteProvider(provider, withCode)
   const init = { provider, operation, status, providerCode }
   if (status === 401) {
     return new ProviderError(

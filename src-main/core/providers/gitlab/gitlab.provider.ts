@@ -508,8 +508,14 @@ export class GitlabProvider implements ProviderAdapter {
   private mapError(res: HttpResponse, req: HttpRequest, op: GlOp): ProviderError {
     const raw = gitlabMessage(res.body)
     const clean = raw === null ? null : scrubText(raw, req.secrets)
-    const q = quoteProvider('gitlab', clean)
-    const base = { provider: 'gitlab' as const, operation: req.operation, status: res.status }
+    const code = str(res.body, 'error')
+    const q = quoteProvider(
+      'gitlab',
+      code && !(clean ?? '').includes(code)
+        ? `${clean ? `${clean}, ` : ''}code ${scrubText(code, req.secrets, 60)}`
+        : clean,
+    )
+    const base = { provider: 'gitlab' as const, operation: req.operation, status: res.status, providerCode: code }
     if (res.status === 401) {
       const why = authFailure(res.body)
       if (why === 'revoked' && op === 'rotate') {
@@ -601,6 +607,6 @@ export class GitlabProvider implements ProviderAdapter {
         `GitLab cannot ${req.operation}: this is not a personal access token${q}. Nothing was changed.`,
       )
     }
-    return statusError('gitlab', res.status, req.operation, clean)
+    return statusError('gitlab', res.status, req.operation, clean, str(res.body, 'error'))
   }
 }

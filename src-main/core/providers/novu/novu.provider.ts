@@ -515,6 +515,6 @@ export class NovuProvider implements ProviderAdapter {
         `Novu refused to ${req.operation} on this plan (payment required)${q}. Nothing was changed.`,
       )
     }
-    return statusError('novu', res.status, req.operation, clean)
+    return statusError('novu', res.status, req.operation, clean, str(res.body, 'errorId'))
   }
 }
