@@ -515,7 +515,12 @@ export class GitlabProvider implements ProviderAdapter {
         ? `${clean ? `${clean}, ` : ''}code ${scrubText(code, req.secrets, 60)}`
         : clean,
     )
-    const base = { provider: 'gitlab' as const, operation: req.operation, status: res.status, providerCode: code }
+    const base = {
+      provider: 'gitlab' as const,
+      operation: req.operation,
+      status: res.status,
+      providerCode: code,
+    }
     if (res.status === 401) {
       const why = authFailure(res.body)
       if (why === 'revoked' && op === 'rotate') {
