@@ -333,6 +333,28 @@ export const contract = {
         region: z.enum(['us', 'eu']).optional(),
         apiUrl: z.string().trim().url('Enter a full URL, e.g. https://novu.example.com').max(2000).optional(),
         accountId: text(100).optional(),
+        /** AWS IAM: the access key id (public) that goes with the secret access key in `token`. */
+        accessKeyId: z
+          .string()
+          .trim()
+          .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'An access key id starts with AKIA')
+          .optional(),
+        /** AWS IAM: the signing region (default us-east-1). */
+        awsRegion: z
+          .string()
+          .trim()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'A region looks like eu-west-1')
+          .optional(),
+        /** GitLab: projects and groups whose access tokens are synced too. */
+        resources: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^(project|group):[A-Za-z0-9_./-]{1,200}$/, 'Write project:<id> or group:<id>'),
+          )
+          .max(50)
+          .optional(),
       })
       .strict(),
     output: out<{ connection: ConnectionView; summary: SyncSummary }>(),

@@ -67,6 +67,8 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
           novu: registry.get('novu'),
           cloudflare: registry.get('cloudflare'),
           gitlab: registry.get('gitlab'),
+          'aws-iam': registry.get('aws-iam'),
+          sendgrid: registry.get('sendgrid'),
         },
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
         ...(deps.afterProviderAnswer ? { afterProviderAnswer: deps.afterProviderAnswer } : {}),
@@ -138,6 +140,9 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       ...(input.region !== undefined ? { region: input.region } : {}),
       ...(input.apiUrl !== undefined ? { apiUrl: input.apiUrl } : {}),
       ...(input.accountId !== undefined ? { accountId: input.accountId } : {}),
+      ...(input.accessKeyId !== undefined ? { accessKeyId: input.accessKeyId } : {}),
+      ...(input.awsRegion !== undefined ? { awsRegion: input.awsRegion } : {}),
+      ...(input.resources !== undefined ? { resources: input.resources } : {}),
     })
   }
 

@@ -59,7 +59,15 @@ export interface ConnectInput {
   region?: 'us' | 'eu'
   apiUrl?: string
   accountId?: string
+  /** AWS IAM: the access key id that goes with `token` (the secret access key). */
+  accessKeyId?: string
+  /** AWS IAM: the signing region (default us-east-1). */
+  awsRegion?: string
+  /** GitLab: projects and groups whose access tokens are synced too (`project:<id>`, `group:<id>`). */
+  resources?: string[]
 }
+
+const AWS_ID_VAR = 'AWS_ACCESS_KEY_ID'
 
 export interface SyncDeps {
   adapters: Partial<Record<SyncProvider, ProviderAdapter>>
@@ -114,13 +122,27 @@ export class ProviderSyncService {
   }
 
   private connectionFor(c: ConnectionRecord, token?: string): ProviderConnection {
-    return {
+    const conn: ProviderConnection = {
       baseUrl: c.baseUrl,
       token: token ?? this.svc.readValue(c.tokenCredentialId, this.tokenFieldId(c.tokenCredentialId)),
       ...(c.accountId ? { accountId: c.accountId } : {}),
       ...(c.authScheme ? { authScheme: c.authScheme } : {}),
       ...(c.wsUrl ? { wsUrl: c.wsUrl } : {}),
+      ...(c.resources?.length ? { resources: c.resources } : {}),
     }
+    if (c.provider === 'aws-iam') {
+      const id = this.awsKeyId(this.credential(c.tokenCredentialId))
+      if (id) conn.accessKeyId = id
+      if (c.region && c.region !== 'global') conn.region = c.region
+    }
+    return conn
+  }
+
+  /** AWS: the public access key id stored next to a secret access key. */
+  private awsKeyId(cred: CredentialView): string | null {
+    return (
+      cred.fields.find((f) => f.envVar.startsWith(AWS_ID_VAR) && f.kind === 'public')?.masked.clear ?? null
+    )
   }
 
   private tokenFieldId(credentialId: string): string {
@@ -165,10 +187,18 @@ export class ProviderSyncService {
     if (!app) throw new NotFoundError('The app')
     const baseUrl = this.baseUrl(input)
     const adapter = this.adapter(input.provider)
+    if (input.provider === 'aws-iam' && !input.accessKeyId) {
+      throw new InvalidInputError(
+        'Give the access key id that goes with this secret access key (--access-key-id).',
+      )
+    }
     const conn: ProviderConnection = {
       baseUrl,
       token: input.token,
       ...(input.accountId ? { accountId: input.accountId } : {}),
+      ...(input.accessKeyId ? { accessKeyId: input.accessKeyId } : {}),
+      ...(input.awsRegion ? { region: input.awsRegion } : {}),
+      ...(input.resources?.length ? { resources: input.resources } : {}),
     }
     const verified = await adapter.verify(conn)
     if (!verified.valid) {
@@ -208,6 +238,16 @@ export class ProviderSyncService {
         rotationIntervalDays: 90,
         lastRotatedAt: null,
         fields: [
+          ...(input.provider === 'aws-iam'
+            ? [
+                {
+                  label: 'Access key id',
+                  envVar: AWS_ID_VAR,
+                  kind: 'public' as const,
+                  value: input.accessKeyId ?? '',
+                },
+              ]
+            : []),
           { label: 'Secret', envVar: TOKEN_ENV_VARS[input.provider], kind: 'secret', value: input.token },
         ],
       })
@@ -220,12 +260,16 @@ export class ProviderSyncService {
         lastSyncedAt: null,
         provider: input.provider,
         baseUrl,
-        region: input.apiUrl
-          ? 'self-hosted'
-          : (input.region ?? (input.provider === 'novu' ? 'us' : 'global')),
+        region:
+          input.provider === 'aws-iam'
+            ? (input.awsRegion ?? 'us-east-1')
+            : input.apiUrl
+              ? 'self-hosted'
+              : (input.region ?? (input.provider === 'novu' ? 'us' : 'global')),
         accountId: input.accountId ?? null,
         authScheme: null,
         wsUrl: null,
+        ...(input.resources?.length ? { resources: input.resources } : {}),
       })
     })
     const summary = await this.syncConnection(connectionId)
@@ -469,6 +513,16 @@ export class ProviderSyncService {
             rotationIntervalDays: 90,
             lastRotatedAt: rk.createdAt,
             fields: [
+              ...(c.provider === 'aws-iam'
+                ? [
+                    {
+                      label: 'Access key id',
+                      envVar: envVarFor(c.provider, `${rk.name} access key id`, takenVars),
+                      kind: 'public' as const,
+                      value: rk.remoteId,
+                    },
+                  ]
+                : []),
               {
                 label: 'Secret',
                 envVar: envVarFor(c.provider, rk.name, takenVars),
@@ -721,7 +775,16 @@ export class ProviderSyncService {
               result.alsoInvalidated.includes(x.providerCredentialId),
           )
       : []
-    const updated = this.svc.rotateWith(cred.id, [{ fieldId: field.id, value: result.newSecret }], {
+    // AWS: the access key id (public) changes with the secret.
+    const idField =
+      provider === 'aws-iam'
+        ? cred.fields.find((f) => f.kind === 'public' && f.envVar.startsWith(AWS_ID_VAR))
+        : undefined
+    const values = [
+      { fieldId: field.id, value: result.newSecret },
+      ...(idField ? [{ fieldId: idField.id, value: result.newRemoteId }] : []),
+    ]
+    const updated = this.svc.rotateWith(cred.id, values, {
       reason: `rotate:${provider}`,
       validUntil: dual ? result.oldValidUntil : null,
       patch: {
@@ -845,7 +908,8 @@ export class ProviderSyncService {
         message: `Keyshelf still cannot tell whether the rotation happened. ${check.detail} Try verify again later.`,
       }
     }
-    const v = await adapter.verify(conn, value)
+    const awsId = c.provider === 'aws-iam' ? this.awsKeyId(cred) : null
+    const v = await adapter.verify(conn, awsId ? `${awsId}:${value}` : value)
     const status: CredentialStatus = v.valid ? 'active' : mapStatus(v.status)
     if (status !== cred.status || (v.expiresAt !== null && v.expiresAt !== cred.expiresAt)) {
       await this.svc.updateCredential({
