@@ -10,10 +10,19 @@ import type {
   SyncSummary,
   VerifyOutcome,
 } from '../../src-shared/model'
-import type { QuickUnlockStatus, VaultStatus } from '../../src-shared/model'
+import type {
+  FinishRotationResult,
+  GuidedPlan,
+  GuidedResult,
+  QuickUnlockStatus,
+  RevokeReminder,
+  VaultStatus,
+  VerifyAllResult,
+} from '../../src-shared/model'
 import { verifyVaultPassword, type QuickUnlock } from './desktop/quick-unlock'
 import { EnvWorkflows } from './envfile/env-workflows.service'
 import { KeyshelfError } from './errors'
+import { GuidedRotationService } from './guided/guided-rotation.service'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { KeyshelfService, type ServiceDeps } from './service'
@@ -34,6 +43,8 @@ export interface CoreDeps extends ServiceDeps {
   quickUnlock?: QuickUnlock
   /** Test hook, see SyncDeps.afterProviderAnswer. */
   afterProviderAnswer?: () => void
+  /** Guided rotation and verify --all: test/bench hook pointing catalogue providers at loopback fakes. */
+  verifyOrigins?: Readonly<Record<string, string>>
 }
 
 /**
@@ -43,6 +54,8 @@ export interface CoreDeps extends ServiceDeps {
 export class KeyshelfCore extends KeyshelfService implements VaultService {
   readonly providers: ProviderSyncService
   readonly env: EnvWorkflows
+  /** Guided rotation, export re-writes and verify --all over the provider catalogue. */
+  readonly guided: GuidedRotationService
   private readonly dialogs: CoreDeps['dialogs']
   private readonly progress: CoreDeps['onProgress']
   private lastExportPath: string | null = null
@@ -51,6 +64,11 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
   constructor(deps: CoreDeps) {
     super(deps)
     this.env = new EnvWorkflows(this)
+    this.guided = new GuidedRotationService(this, this.env, {
+      fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.verifyOrigins ? { origins: deps.verifyOrigins } : {}),
+    })
     this.dialogs = deps.dialogs
     this.quick = deps.quickUnlock
     this.progress = deps.onProgress
@@ -156,6 +174,35 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
 
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
     return this.providers.verify(input.credentialId)
+  }
+
+  async finishProviderRotation(input: ParsedInput<'finishProviderRotation'>): Promise<FinishRotationResult> {
+    return this.providers.finishRotation(input.credentialId)
+  }
+
+  async guidedRotationPlan(input: ParsedInput<'guidedRotationPlan'>): Promise<GuidedPlan> {
+    return this.guided.plan(input.credentialId)
+  }
+
+  async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
+    return this.guided.complete(input.credentialId, input.value, input.overlapHours)
+  }
+
+  async guidedReminders(): Promise<RevokeReminder[]> {
+    return this.guided.reminders()
+  }
+
+  async dismissGuidedReminder(input: ParsedInput<'dismissGuidedReminder'>): Promise<null> {
+    this.guided.dismissReminder(input.id)
+    return null
+  }
+
+  async verifyAllKeys(input: ParsedInput<'verifyAllKeys'>): Promise<VerifyAllResult> {
+    return this.guided.verifyAll({
+      ...(input.appId !== undefined ? { appId: input.appId } : {}),
+      ...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
+      onProgress: (done, total) => this.progress?.({ task: 'verify', label: 'Checking keys', done, total }),
+    })
   }
 
   async exportPreview(input: ParsedInput<'exportPreview'>): Promise<ExportPreview> {

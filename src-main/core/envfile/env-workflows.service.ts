@@ -9,6 +9,7 @@ import type {
 import { InvalidInputError } from '../errors'
 import type { KeyshelfService } from '../service'
 import { findUnrepresentable, renderEnv, type EnvEntry } from './export'
+import { ExportTargetsRepository } from './export-targets.repository'
 import { parseDotenv } from './parse'
 import { addToGitignore, gitIgnoreStatus, writeEnvFileAtomic, type GitIgnoreStatus } from './write-file'
 
@@ -99,6 +100,14 @@ export class EnvWorkflows {
   async save(req: ExportRequest, path: string, force: boolean): Promise<GitIgnoreStatus> {
     const text = this.render(req, basename(path))
     await writeEnvFileAtomic(path, text, { force })
+    // Remember the target (path and request only) so a rotation can re-export it.
+    this.svc.transaction(() =>
+      new ExportTargetsRepository(this.svc.repository()).remember({
+        path,
+        request: { ...req },
+        savedAt: Date.now(),
+      }),
+    )
     return gitIgnoreStatus(path)
   }
 
