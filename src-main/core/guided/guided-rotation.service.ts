@@ -9,7 +9,7 @@ import type {
 import { InvalidInputError, KeyshelfError } from '../errors'
 import type { EnvWorkflows } from '../envfile/env-workflows.service'
 import { ExportTargetsRepository } from '../envfile/export-targets.repository'
-import type { KeyshelfService } from '../service'
+import type { KeyshelfCore } from '../core'
 import { checkKey, checkMany, type CheckItem, type KeyCheck, type VerifierDeps } from './key-verifier'
 import { catalogueEntry, identifyProvider, type CatalogueEntry } from './provider-catalogue'
 
@@ -26,7 +26,7 @@ export class GuidedRotationService {
   private readonly lastChecks = new Map<string, KeyCheck>()
 
   constructor(
-    private readonly svc: KeyshelfService,
+    private readonly svc: KeyshelfCore,
     private readonly env: EnvWorkflows,
     private readonly deps: VerifierDeps,
   ) {}
