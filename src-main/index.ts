@@ -19,6 +19,7 @@ import { createElectronClipboard } from './platform/clipboard'
 import { createQuickUnlock } from './platform/quick-unlock'
 import { createElectronSettings } from './platform/settings'
 import { createMainWindow } from './windows/main-window'
+import { installWebContentsGuard } from './windows/web-contents-guard'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const HOUR_MS = 3_600_000
@@ -38,11 +39,17 @@ if (!app.requestSingleInstanceLock()) {
 
 async function main(): Promise<void> {
   const logger = createStreamLogger((line) => process.stderr.write(line))
+  // The dev server URL and DevTools exist only in development; the packaged app ignores both.
   const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
   const source: RendererSource = devUrl
     ? { kind: 'url', url: devUrl }
     : { kind: 'file', indexPath: join(here, '../renderer/index.html') }
 
+  installWebContentsGuard({
+    isTrustedUrl: (url) => isTrustedRendererUrl(url, source),
+    devTools: !app.isPackaged,
+    logger,
+  })
   const settings = createElectronSettings()
   const clipboard = createElectronClipboard(logger)
   let win: BrowserWindow | null = null
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   let unlocked = false
   let idleTimer: ReturnType<typeof setInterval> | null = null
   let pendingMenuCommand: MenuCommand | null = null
+  let dueChecked = false
 
   const applyTheme = (prefs: Preferences) => {
     nativeTheme.themeSource = prefs.theme
@@ -132,7 +140,11 @@ async function main(): Promise<void> {
   })
 
   registerIpc(service, {
-    isTrustedSender: (url) => isTrustedRendererUrl(url, source),
+    isTrustedSender: (url, webContentsId) =>
+      win !== null &&
+      !win.isDestroyed() &&
+      win.webContents.id === webContentsId &&
+      isTrustedRendererUrl(url, source),
     logger,
     afterCommand: (command, value) => {
       if (
@@ -148,6 +160,7 @@ async function main(): Promise<void> {
       }
       if (command === 'setPreferences') {
         applyTheme(value as Preferences)
+        if (win && !win.isDestroyed()) win.setContentProtection((value as Preferences).hideFromScreenCapture)
         scheduleIdlePoll()
       }
     },
@@ -158,12 +171,22 @@ async function main(): Promise<void> {
       preloadPath: join(here, '../preload/index.cjs'),
       source,
       iconPath: join(here, '../../resources/icon.png'),
+      devTools: !app.isPackaged,
+      contentProtection: settings.get().hideFromScreenCapture,
     })
     win.webContents.on('did-finish-load', () => {
       if (pendingMenuCommand && win) {
         win.webContents.send(MENU_CHANNEL, pendingMenuCommand)
         pendingMenuCommand = null
       }
+      // The first due check runs once the window can show where the notification leads.
+      if (!dueChecked) {
+        dueChecked = true
+        void notifier.check()
+      }
+    })
+    win.on('minimize', () => {
+      if (settings.get().lockOnMinimize && unlocked) void lockVault('minimize')
     })
     win.on('closed', () => {
       win = null
@@ -195,9 +218,10 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(buildAppMenu({ send: sendMenuCommand, lock: () => void lockVault('user') }))
   powerMonitor.on('suspend', () => idleLock.lockNow('suspend'))
   powerMonitor.on('lock-screen', () => idleLock.lockNow('lock-screen'))
+  // After a night asleep the hourly timer may be far off: check on wake too (still at most once a day).
+  powerMonitor.on('resume', () => void notifier.check())
   scheduleIdlePoll()
   openWindow()
 
-  setTimeout(() => void notifier.check(), 10_000)
   setInterval(() => void notifier.check(), HOUR_MS)
 }

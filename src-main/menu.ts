@@ -61,6 +61,8 @@ export function buildAppMenu(handlers: { send: (command: MenuCommand) => void; l
       label: '&View',
       submenu: [
         { label: 'Search…', accelerator: 'CmdOrCtrl+K', click: send('search') },
+        // Ctrl+F is where people look for "find"; it opens the same search.
+        { label: 'Find…', accelerator: 'CmdOrCtrl+F', click: send('search') },
         { label: 'Keys Due for Rotation', accelerator: 'CmdOrCtrl+Shift+D', click: send('open-due') },
         { type: 'separator' },
         { role: 'resetZoom' },

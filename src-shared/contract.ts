@@ -110,6 +110,8 @@ const preferencesSchema = z.object({
   remaskSeconds: z.number().int().min(3).max(600),
   warnDays: z.number().int().min(1).max(365),
   theme: z.enum(['system', 'light', 'dark']),
+  hideFromScreenCapture: z.boolean(),
+  lockOnMinimize: z.boolean(),
 })
 
 const empty = z.object({}).strict()

@@ -259,6 +259,10 @@ export interface Preferences {
   /** Warn this many days before a due date or expiry. */
   warnDays: number
   theme: 'system' | 'light' | 'dark'
+  /** Hide the window from screenshots and screen sharing (macOS and Windows; Linux cannot). */
+  hideFromScreenCapture: boolean
+  /** Lock the vault when the window is minimised. */
+  lockOnMinimize: boolean
 }
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -267,6 +271,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   remaskSeconds: 20,
   warnDays: DEFAULT_WARN_DAYS,
   theme: 'system',
+  hideFromScreenCapture: true,
+  lockOnMinimize: false,
 }
 
 /** Providers that Keyshelf can connect to, sync and rotate through. */

@@ -3,6 +3,7 @@ import { createCore, type KeyshelfCore } from '../core/core'
 import { KeyshelfError } from '../core/errors'
 import type { MaskedValue, RotationInfo } from '../../src-shared/model'
 import { type CliIo, UsageError, promptHidden, stdinParts } from './cli-io'
+import { testHooksAllowed } from '../core/test-hooks'
 
 /** Global options, taken before or after the command words. */
 export interface GlobalOptions {
@@ -40,8 +41,9 @@ export class CliContext {
   /** The core over the chosen vault (not unlocked). */
   core(): KeyshelfCore {
     // Test-only: die by SIGKILL right after a provider answered a rotation, before the vault commit, to prove
-    // the rotation journal recovers from a real crash. Named so it cannot be set by accident.
-    const crash = this.io.env.KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER === '1'
+    // the rotation journal recovers from a real crash. Ignored outside the test runner (core/test-hooks).
+    const crash =
+      testHooksAllowed(this.io.env) && this.io.env.KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER === '1'
     this.coreInstance ??= createCore({
       vaultPath: this.global.vault,
       ...(crash ? { afterProviderAnswer: () => process.kill(process.pid, 'SIGKILL') } : {}),

@@ -5,8 +5,11 @@ import { dispatch } from '../core/ipc-dispatch'
 import type { Logger } from '../core/logger'
 
 export interface IpcOptions {
-  /** Whether a sender frame URL is our renderer (see core/desktop/renderer-origin). */
-  isTrustedSender: (url: string) => boolean
+  /**
+   * Whether a sender is our renderer: its top-level frame URL (see core/desktop/renderer-origin) and the
+   * id of the web contents it lives in (only the main window's may call; a second window may not).
+   */
+  isTrustedSender: (url: string, webContentsId: number) => boolean
   logger: Logger
   /** Runs after a command succeeded (main reacts to lock, unlock and preference changes). */
   afterCommand?: (command: Command, value: unknown) => void
@@ -33,7 +36,7 @@ export function registerIpc(service: VaultService, opts: IpcOptions): () => void
   for (const command of COMMANDS) {
     ipcMain.handle(channelOf(command), async (event, rawInput: unknown) => {
       const url = senderUrl(event)
-      if (url === null || !opts.isTrustedSender(url)) {
+      if (url === null || !opts.isTrustedSender(url, event.sender.id)) {
         opts.logger.warn('refused IPC from an untrusted frame', { command })
         return untrusted
       }

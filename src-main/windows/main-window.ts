@@ -1,11 +1,14 @@
-import { BrowserWindow, nativeTheme, session, shell, type Session } from 'electron'
+import { BrowserWindow, nativeTheme, session, type Session } from 'electron'
 import type { RendererSource } from '../core/desktop/renderer-origin'
-import { isTrustedRendererUrl } from '../core/desktop/renderer-origin'
 
 export interface MainWindowOptions {
   preloadPath: string
   source: RendererSource
   iconPath: string
+  /** DevTools are available (development only; false in the packaged app). */
+  devTools: boolean
+  /** Hide the window from screen capture (setContentProtection; macOS and Windows). */
+  contentProtection: boolean
 }
 
 /** The same policy as the meta tag in index.html, also sent as a header for the dev server. */
@@ -44,8 +47,8 @@ export function resetHardenedSessions(): void {
 }
 
 /**
- * The one window: sandboxed renderer, context isolation, no Node, web security on, strict CSP;
- * window.open denied, navigation away from our index.html denied, permission requests denied.
+ * The one window: sandboxed renderer, context isolation, no Node, web security on, strict CSP, permission
+ * requests denied. window.open and navigation are refused by the global guard (web-contents-guard.ts).
  */
 export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   hardenSession(session.defaultSession)
@@ -73,25 +76,12 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
       spellcheck: false,
       enableWebSQL: false,
       safeDialogs: true,
+      devTools: opts.devTools,
     },
   })
   hardenSession(win.webContents.session)
 
-  const wc = win.webContents
-  wc.setWindowOpenHandler(({ url }) => {
-    // Links to documentation may open in the browser; nothing opens inside Keyshelf.
-    if (/^https:\/\//i.test(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  const refuseNavigation = (event: { preventDefault(): void }, url: string) => {
-    if (!isTrustedRendererUrl(url, opts.source)) event.preventDefault()
-  }
-  wc.on('will-navigate', refuseNavigation)
-  wc.on('will-redirect', refuseNavigation)
-  wc.on('will-frame-navigate', (event) => {
-    if (!event.isMainFrame || !isTrustedRendererUrl(event.url, opts.source)) event.preventDefault()
-  })
-  wc.on('will-attach-webview', (event) => event.preventDefault())
+  win.setContentProtection(opts.contentProtection)
 
   win.once('ready-to-show', () => win.show())
   if (opts.source.kind === 'url') void win.loadURL(opts.source.url)

@@ -11,7 +11,7 @@ export interface IdleLockDeps {
   lock: (reason: LockReason) => void
 }
 
-export type LockReason = 'idle' | 'suspend' | 'lock-screen' | 'user'
+export type LockReason = 'idle' | 'suspend' | 'lock-screen' | 'minimize' | 'user'
 
 /** How often to poll the idle time: often enough to lock within ~10% of the limit, between 5 s and 60 s. */
 export function idlePollMs(autoLockMinutes: number): number {

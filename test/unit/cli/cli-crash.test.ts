@@ -43,7 +43,7 @@ describe('rotation journal after a SIGKILL between the provider answer and the c
   it('recovers on restart: unknown state, no blind re-rotate, verify settles it', async () => {
     const before = (await v.ok(['get', PATH])).stdoutBytes
     const crashed = await v.ks(['key', 'rotate', PATH, '--via-provider'], {
-      env: { KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER: '1' },
+      env: { VITEST: 'true', KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER: '1' },
     })
     expect(crashed.signal).toBe('SIGKILL')
     expect(cf.count(CF_ROUTES.roll)).toBe(1)

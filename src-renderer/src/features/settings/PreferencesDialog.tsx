@@ -57,6 +57,8 @@ export function PreferencesDialog({
   const [clipboard, setClipboard] = useState(String(prefs.clipboardClearSeconds))
   const [remask, setRemask] = useState(String(prefs.remaskSeconds))
   const [warn, setWarn] = useState(String(prefs.warnDays))
+  const [hideCapture, setHideCapture] = useState(prefs.hideFromScreenCapture)
+  const [lockOnMinimize, setLockOnMinimize] = useState(prefs.lockOnMinimize)
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [busy, setBusy] = useState(false)
@@ -84,6 +86,8 @@ export function PreferencesDialog({
     clipboardClearSeconds: Number(clipboard),
     remaskSeconds: Number(remask),
     warnDays: Number(warn),
+    hideFromScreenCapture: hideCapture,
+    lockOnMinimize,
   }
   const errors = validate(contract.setPreferences.input, patch)
 
@@ -206,6 +210,24 @@ export function PreferencesDialog({
               error={errors['warnDays']}
               onChange={setWarn}
             />
+          </div>
+          <div className="form-stack">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={hideCapture}
+                onChange={(e) => setHideCapture(e.target.checked)}
+              />
+              <span>Hide the window from screenshots and screen sharing (macOS and Windows).</span>
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={lockOnMinimize}
+                onChange={(e) => setLockOnMinimize(e.target.checked)}
+              />
+              <span>Lock the vault when the window is minimised.</span>
+            </label>
           </div>
           <h3 className="form-section-title">Quick unlock</h3>
           {quick && !quick.available ? (

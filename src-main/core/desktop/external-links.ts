@@ -1,0 +1,28 @@
+/**
+ * Which links Keyshelf may hand to the system browser (shell.openExternal): https only, and only to the
+ * provider dashboards and documentation Keyshelf links to. Anything else (another host, http:, file:,
+ * custom schemes that could launch programs, credentials in the URL) is refused.
+ */
+
+/** Hosts Keyshelf links to, by purpose. A host matches exactly; no subdomain wildcards. */
+export const EXTERNAL_LINK_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  novu: ['dashboard.novu.co', 'eu.dashboard.novu.co', 'docs.novu.co'],
+  cloudflare: ['dash.cloudflare.com', 'developers.cloudflare.com'],
+  gitlab: ['gitlab.com', 'docs.gitlab.com'],
+  electron: ['www.electronjs.org'],
+}
+
+const ALLOWED = new Set(Object.values(EXTERNAL_LINK_HOSTS).flat())
+
+/** Whether `url` may be opened in the system browser. */
+export function isAllowedExternalUrl(url: string): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return false
+  if (parsed.port !== '') return false
+  return ALLOWED.has(parsed.hostname.toLowerCase())
+}
