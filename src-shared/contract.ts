@@ -14,6 +14,11 @@ import type {
   ProviderRotationOutcome,
   SyncSummary,
   VerifyOutcome,
+  FinishRotationResult,
+  GuidedPlan,
+  GuidedResult,
+  RevokeReminder,
+  VerifyAllResult,
   App,
   AuditEntry,
   CredentialView,
@@ -349,6 +354,28 @@ export const contract = {
         region: z.enum(['us', 'eu']).optional(),
         apiUrl: z.string().trim().url('Enter a full URL, e.g. https://novu.example.com').max(2000).optional(),
         accountId: text(100).optional(),
+        /** AWS IAM: the access key id (public) that goes with the secret access key in `token`. */
+        accessKeyId: z
+          .string()
+          .trim()
+          .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'An access key id starts with AKIA')
+          .optional(),
+        /** AWS IAM: the signing region (default us-east-1). */
+        awsRegion: z
+          .string()
+          .trim()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'A region looks like eu-west-1')
+          .optional(),
+        /** GitLab: projects and groups whose access tokens are synced too. */
+        resources: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^(project|group):[A-Za-z0-9_./-]{1,200}$/, 'Write project:<id> or group:<id>'),
+          )
+          .max(50)
+          .optional(),
       })
       .strict(),
     output: out<{ connection: ConnectionView; summary: SyncSummary }>(),
@@ -371,6 +398,38 @@ export const contract = {
   },
   /** Checks a key with its provider; settles a rotation whose outcome is unknown. */
   verifyCredential: { input: z.object({ credentialId: id }).strict(), output: out<VerifyOutcome>() },
+  /** Deletes the old key of a two-key rotation at the provider now (the overlap is over). Safe to repeat. */
+  finishProviderRotation: {
+    input: z.object({ credentialId: id }).strict(),
+    output: out<FinishRotationResult>(),
+  },
+  /** Guided rotation: the dashboard to open, what to do there, and the .env files that will follow. */
+  guidedRotationPlan: { input: z.object({ credentialId: id }).strict(), output: out<GuidedPlan>() },
+  /** Guided rotation: checks the pasted value (provider's own host, read-only), stores it with the overlap, re-exports. */
+  guidedRotationComplete: {
+    input: z
+      .object({
+        credentialId: id,
+        value: secretValue,
+        overlapHours: z
+          .number()
+          .min(0)
+          .max(24 * 30),
+      })
+      .strict(),
+    output: out<GuidedResult>(),
+  },
+  /** Old keys whose overlap has ended: revoke them at the provider. */
+  guidedReminders: { input: z.object({}).strict(), output: out<RevokeReminder[]>() },
+  /** The user revoked the old key: drop its reminder. */
+  dismissGuidedReminder: { input: z.object({ id: z.string().uuid() }).strict(), output: out<null>() },
+  /** Checks every key the provider catalogue knows against its own provider, with bounded concurrency. */
+  verifyAllKeys: {
+    input: z
+      .object({ appId: id.optional(), concurrency: z.number().int().min(1).max(32).optional() })
+      .strict(),
+    output: out<VerifyAllResult>(),
+  },
 
   /** A masked preview of an environment's export in a profile, with the keys it cannot carry. */
   exportPreview: { input: exportRequest, output: out<ExportPreview>() },

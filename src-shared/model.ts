@@ -15,7 +15,16 @@ export type RotationStatus = 'ok' | 'due-soon' | 'overdue' | 'expired' | 'revoke
 export type FieldKind = 'secret' | 'public'
 
 /** Providers Keyshelf knows; `manual` means the user manages the key by hand. */
-export const PROVIDERS = ['manual', 'novu', 'cloudflare', 'gitlab', 'sendgrid', 'openai', 'other'] as const
+export const PROVIDERS = [
+  'manual',
+  'novu',
+  'cloudflare',
+  'gitlab',
+  'sendgrid',
+  'openai',
+  'aws-iam',
+  'other',
+] as const
 export type ProviderId = (typeof PROVIDERS)[number]
 
 /** Why a version was created. `rotate:<provider>` for provider rotations. */
@@ -277,7 +286,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
 }
 
 /** Providers that Keyshelf can connect to, sync and rotate through. */
-export const SYNC_PROVIDERS = ['novu', 'cloudflare', 'gitlab'] as const
+export const SYNC_PROVIDERS = ['novu', 'cloudflare', 'gitlab', 'aws-iam', 'sendgrid'] as const
 export type SyncProvider = (typeof SYNC_PROVIDERS)[number]
 
 /** A provider connection as the UI and CLI see it (no token). */
@@ -332,7 +341,7 @@ export interface VerifyOutcome {
 
 /** A progress event for long work (sync, import), sent main -> renderer. Never carries a value. */
 export interface ProgressEvent {
-  task: 'sync' | 'import'
+  task: 'sync' | 'import' | 'verify'
   label: string
   done: number
   total: number | null
@@ -392,4 +401,72 @@ export interface QuickUnlockStatus {
   enabled: boolean
   /** Why it is unavailable (e.g. no keyring on Linux), or null. */
   reason: string | null
+}
+
+/** What a read-only check says about one key (`verify --all`, guided rotation). */
+export interface KeyCheckView {
+  state: 'valid' | 'invalid' | 'unknown'
+  /** Epoch ms when the check finished. */
+  checkedAt: number
+  /** Catalogue id of the provider asked. */
+  provider: string
+  /** The host that was asked (always the provider's own). */
+  host: string
+  status: number | null
+  /** A sentence without the key's value. */
+  detail: string
+}
+
+/** What the user is asked to do for a guided rotation. */
+export interface GuidedPlan {
+  credentialId: string
+  provider: string
+  providerName: string
+  dashboardUrl: string
+  steps: string
+  suggestedOverlapHours: number
+  /** True when Keyshelf can check the new value with a read-only call before storing it. */
+  canVerify: boolean
+  /** `.env` files this key was exported to; they are rewritten after the rotation. */
+  exportTargets: string[]
+}
+
+/** A reminder to revoke the old key at the provider when the overlap of a guided rotation ends. */
+export interface RevokeReminder {
+  id: string
+  credentialId: string
+  name: string
+  providerName: string
+  dashboardUrl: string
+  /** Epoch ms when the overlap ends. */
+  dueAt: number
+}
+
+/** What a guided rotation did. */
+export interface GuidedResult {
+  credential: CredentialView
+  /** The check of the new value, or null when the provider has no read-only check. */
+  check: KeyCheckView | null
+  overlapEndsAt: number | null
+  reminder: RevokeReminder | null
+  /** Files rewritten with the new value. */
+  reexported: string[]
+  /** Files that could not be rewritten, with the reason. */
+  reexportFailed: { path: string; reason: string }[]
+}
+
+/** The answer of `verify --all`. */
+export interface VerifyAllResult {
+  results: { credentialId: string; name: string; check: KeyCheckView }[]
+  /** The most checks that were in flight at once. */
+  peakConcurrency: number
+  /** Keys without a catalogue check (or without a value). */
+  skipped: number
+}
+
+/** The end of a two-key rotation's overlap: the old key deleted at the provider. */
+export interface FinishRotationResult {
+  deleted: boolean
+  alreadyGone: boolean
+  message: string
 }

@@ -10,6 +10,12 @@ import type {
   Environment,
   ExportPreview,
   ExportSaveResult,
+  FinishRotationResult,
+  GuidedPlan,
+  GuidedResult,
+  RevokeReminder,
+  SyncProvider,
+  VerifyAllResult,
   ImportPreview,
   ImportResult,
   KdfParams,
@@ -26,6 +32,7 @@ import type {
 import type { QuickUnlock } from './desktop/quick-unlock'
 import { EnvCommands, type SaveDialogs } from './envfile/env-commands.module'
 import { EnvWorkflows } from './envfile/env-workflows.service'
+import { GuidedRotationService } from './guided/guided-rotation.service'
 import { CredentialHomes, type CredentialHome, type HomeValue } from './home/credential-home'
 import { LocalVaultHome } from './home/local-vault.home'
 import { AddressingModule, type FieldAddress } from './modules/addressing.module'
@@ -53,7 +60,7 @@ export interface CoreDeps extends ServiceDeps {
   /** fetch for provider calls (tests pass one that reaches loopback fakes). Default: global fetch. */
   fetch?: typeof fetch
   /** Override adapters (tests); default: Novu, Cloudflare and GitLab over `fetch`. */
-  adapters?: Partial<Record<'novu' | 'cloudflare' | 'gitlab', ProviderAdapter>>
+  adapters?: Partial<Record<SyncProvider, ProviderAdapter>>
   providerOptions?: Omit<ProviderDeps, 'fetch'>
   /** Progress of long work (sync, import), forwarded to the window. */
   onProgress?: (e: ProgressEvent) => void
@@ -63,6 +70,8 @@ export interface CoreDeps extends ServiceDeps {
   quickUnlock?: QuickUnlock
   /** Test hook, see SyncDeps.afterProviderAnswer. */
   afterProviderAnswer?: () => void
+  /** Guided rotation and verify --all: test/bench hook pointing catalogue providers at loopback fakes. */
+  verifyOrigins?: Readonly<Record<string, string>>
 }
 
 /**
@@ -96,6 +105,8 @@ export class KeyshelfCore implements VaultService {
   readonly envCommands: EnvCommands
   /** Provider connections, sync, rotation and verify through provider APIs. */
   readonly providers: ProviderSyncService
+  /** Guided rotation (catalogue providers), export re-writes, revoke reminders and verify --all. */
+  readonly guided: GuidedRotationService
 
   constructor(deps: CoreDeps) {
     const kernel = new VaultKernel(deps)
@@ -132,13 +143,23 @@ export class KeyshelfCore implements VaultService {
           novu: registry.get('novu'),
           cloudflare: registry.get('cloudflare'),
           gitlab: registry.get('gitlab'),
+          'aws-iam': registry.get('aws-iam'),
+          sendgrid: registry.get('sendgrid'),
         },
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
         ...(deps.afterProviderAnswer ? { afterProviderAnswer: deps.afterProviderAnswer } : {}),
       },
       kernel.clock,
     )
+    this.guided = new GuidedRotationService(this, this.env, {
+      fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
+      clock: kernel.clock,
+      ...(deps.verifyOrigins ? { origins: deps.verifyOrigins } : {}),
+    })
+    this.progress = deps.onProgress
   }
+
+  private readonly progress: CoreDeps['onProgress']
 
   /** Path of the vault file, or ':memory:'. */
   get vaultPath(): string {
@@ -408,6 +429,9 @@ export class KeyshelfCore implements VaultService {
       ...(input.region !== undefined ? { region: input.region } : {}),
       ...(input.apiUrl !== undefined ? { apiUrl: input.apiUrl } : {}),
       ...(input.accountId !== undefined ? { accountId: input.accountId } : {}),
+      ...(input.accessKeyId !== undefined ? { accessKeyId: input.accessKeyId } : {}),
+      ...(input.awsRegion !== undefined ? { awsRegion: input.awsRegion } : {}),
+      ...(input.resources !== undefined ? { resources: input.resources } : {}),
     })
   }
   async syncProviders(input: ParsedInput<'syncProviders'>): Promise<SyncSummary[]> {
@@ -418,6 +442,32 @@ export class KeyshelfCore implements VaultService {
   }
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
     return this.providers.verify(input.credentialId)
+  }
+  async finishProviderRotation(input: ParsedInput<'finishProviderRotation'>): Promise<FinishRotationResult> {
+    return this.providers.finishRotation(input.credentialId)
+  }
+
+  // ------------------------------------------------------------------ guided rotation (guided/)
+
+  async guidedRotationPlan(input: ParsedInput<'guidedRotationPlan'>): Promise<GuidedPlan> {
+    return this.guided.plan(input.credentialId)
+  }
+  async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
+    return this.guided.complete(input.credentialId, input.value, input.overlapHours)
+  }
+  async guidedReminders(): Promise<RevokeReminder[]> {
+    return this.guided.reminders()
+  }
+  async dismissGuidedReminder(input: ParsedInput<'dismissGuidedReminder'>): Promise<null> {
+    this.guided.dismissReminder(input.id)
+    return null
+  }
+  async verifyAllKeys(input: ParsedInput<'verifyAllKeys'>): Promise<VerifyAllResult> {
+    return this.guided.verifyAll({
+      ...(input.appId !== undefined ? { appId: input.appId } : {}),
+      ...(input.concurrency !== undefined ? { concurrency: input.concurrency } : {}),
+      onProgress: (done, total) => this.progress?.({ task: 'verify', label: 'Checking keys', done, total }),
+    })
   }
 
   // ------------------------------------------------------------------ .env export and import (envfile/)

@@ -4,6 +4,14 @@
  * Bearer auth (401 code 1000 for unknown, rolled or deleted values), roll keeping the id and killing the
  * old value at once, `value` only on create, and a 429 mode with `Retry-After`, `Ratelimit` and
  * `Ratelimit-Policy` (optionally the "blocked for five minutes" rule).
+ *
+ * From what Cloudflare's API does (shared/providers.md, "Checked against the providers' own code"), not its docs:
+ * - a malformed token (not 40+ characters of `[A-Za-z0-9_-]`) is refused before any lookup with 400, code 6003
+ *   "Invalid request headers" and an `error_chain` entry 6111 "Invalid format for Authorization header";
+ * - `GET /accounts` with an account-owned token answers 400, code 1001 (the message is not documented; the
+ *   fake's wording is a stand-in);
+ * - a wrong account id or path is 404 code 7003 ("No route"), distinct from an unknown token id (404 code
+ *   1003 here; the exact code for that is unverified).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -44,6 +52,8 @@ export interface CfTokenSeed {
   owner?: string
   /** A fixed secret (else generated in the `cfut_`/`cfat_` format). */
   secret?: string
+  /** When the token was created (ISO); default now. */
+  issuedOn?: string
 }
 
 /** Options for {@link startCloudflareFake}. */
@@ -142,8 +152,8 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
       id,
       name: seed.name,
       status: seed.status ?? 'active',
-      issued_on: now,
-      modified_on: now,
+      issued_on: seed.issuedOn ?? now,
+      modified_on: seed.issuedOn ?? now,
       last_used_on: null,
       not_before: null,
       expires_on: seed.expiresOn ?? null,
@@ -200,6 +210,23 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
     // Unverified: the usual answer to a request without credentials.
     if (!header) return fail(400, 9106, 'Missing X-Auth-Key, X-Auth-Email or Authorization headers')
     const m = /^Bearer (.+)$/.exec(header)
+    if (!m?.[1] || !/^[A-Za-z0-9_-]{40,}$/.test(m[1])) {
+      return {
+        status: 400,
+        body: {
+          success: false,
+          errors: [
+            {
+              code: 6003,
+              message: 'Invalid request headers',
+              error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+            },
+          ],
+          messages: [],
+          result: null,
+        },
+      }
+    }
     const id = m?.[1] ? bySecret.get(m[1]) : undefined
     const token = id ? tokens.get(id) : undefined
     if (!token) return fail(401, 1000, 'Invalid API Token')
@@ -262,6 +289,7 @@ export async function startCloudflareFake(opts: CloudflareFakeOptions = {}): Pro
         return ok(result, {}, [{ code: 10000, message: 'This API Token is valid and active', type: null }])
       }
       case CF_ROUTES.accounts:
+        if (caller.owner !== 'user') return fail(400, 1001, 'Unable to list accounts with this token')
         return paginate(
           accounts.map((a) => ({
             id: a.id,

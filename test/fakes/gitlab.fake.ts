@@ -6,6 +6,16 @@
  * of its family (GitLab's `revoke_token_family`, done only for `…/rotate` paths) and answers 401.
  * The 401 bodies are GitLab's: `{"message":"401 Unauthorized"}` for unknown tokens, and the OAuth-style
  * `invalid_token` bodies for revoked and expired ones.
+ *
+ * From GitLab's code where it differs from (or is missing in) its docs (shared/providers.md, "Checked against
+ * the providers' own code"):
+ * - `GET`/`POST …/rotate` on `/personal_access_tokens/:id` for a token that does not exist or is not the
+ *   caller's answers **401** to a non-admin (not 404); deleting someone else's token answers 400;
+ * - rotate without `expires_at` on an instance that requires expiry gives the new token one week; an
+ *   `expires_at` past the instance maximum (`maxLifetimeDays`, default 365) is refused with 400 (the exact
+ *   wording of that message is a stand-in);
+ * - project and group access tokens have the same list/rotate/revoke shape under
+ *   `/projects/:id/access_tokens` and `/groups/:id/access_tokens` (bot users own them).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -31,6 +41,10 @@ export interface GlFakeToken {
   /** The token this one was rotated from (GitLab's previous_personal_access_token_id). */
   previousId: number | null
   secret: string
+  /** `project:<id>` / `group:<id>` for project and group access tokens; undefined for personal ones. */
+  resource?: string
+  /** Project/group tokens: the role (40 = Maintainer). */
+  accessLevel?: number
 }
 
 /** A token to seed. */
@@ -41,12 +55,19 @@ export interface GlTokenSeed {
   expiresAt?: string | null
   revoked?: boolean
   secret?: string
+  resource?: string
+  /** ISO creation time; default now. */
+  createdAt?: string
 }
 
 /** Options for {@link startGitlabFake}. */
 export interface GitlabFakeOptions {
   /** Default: one `api`-scoped token named "keyshelf" for user 1, plus `tokens` (number → generated). */
   tokens?: number | GlTokenSeed[]
+  /** Projects and groups (`project:12`, `group:7`) the admin user maintains. Default `project:12`, `group:7`. */
+  resources?: string[]
+  /** The instance's maximum token lifetime in days. Default 365. */
+  maxLifetimeDays?: number
   clock?: () => number
 }
 
@@ -81,6 +102,10 @@ export const GL_ROUTES = {
   rotate: 'POST /personal_access_tokens/:id/rotate',
   revokeSelf: 'DELETE /personal_access_tokens/self',
   revoke: 'DELETE /personal_access_tokens/:id',
+  resourceList: 'GET /:kind/:rid/access_tokens',
+  resourceGet: 'GET /:kind/:rid/access_tokens/:id',
+  resourceRotate: 'POST /:kind/:rid/access_tokens/:id/rotate',
+  resourceRevoke: 'DELETE /:kind/:rid/access_tokens/:id',
 } as const
 
 const UNAUTHORIZED = { message: '401 Unauthorized' }
@@ -108,11 +133,12 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
     const secret = seed.secret ?? `glpat-${randomBytes(15).toString('base64url')}`
     tokens.set(id, {
       id,
-      userId: seed.userId ?? 1,
+      userId: seed.userId ?? (seed.resource ? 9000 + id : 1),
       name: seed.name,
       description: null,
       scopes: seed.scopes ?? ['api'],
-      createdAt: new Date(clock()).toISOString(),
+      ...(seed.resource ? { resource: seed.resource, accessLevel: 40 } : {}),
+      createdAt: seed.createdAt ?? new Date(clock()).toISOString(),
       lastUsedAt: null,
       expiresAt: seed.expiresAt === undefined ? null : seed.expiresAt,
       revoked: seed.revoked ?? false,
@@ -143,8 +169,11 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
     last_used_at: t.lastUsedAt,
     active: active(t),
     expires_at: t.expiresAt,
+    ...(t.accessLevel !== undefined ? { access_level: t.accessLevel } : {}),
     ...(withToken ? { token: t.secret } : {}),
   })
+  const maxLifetimeDays = opts.maxLifetimeDays ?? 365
+  const maintained = new Set(opts.resources ?? ['project:12', 'group:7'])
   const json = (status: number, body: unknown, headers?: Record<string, string | number>): FakeReply =>
     headers ? { status, body, headers } : { status, body }
   const insufficientScope = (scope: string): FakeReply =>
@@ -190,10 +219,20 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
     if (body.expires_at !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(body.expires_at)) {
       return json(400, { message: '400 Bad request - expires_at is invalid' })
     }
-    target.revoked = true
     const week = new Date(clock() + 7 * 86_400_000).toISOString().slice(0, 10)
+    const max = new Date(clock() + maxLifetimeDays * 86_400_000).toISOString().slice(0, 10)
+    if (body.expires_at !== undefined && body.expires_at > max) {
+      return json(400, { message: `400 Bad request - Expiration date must be on or before ${max}` })
+    }
+    target.revoked = true
     const { id } = addToken(
-      { name: target.name, userId: target.userId, scopes: target.scopes, expiresAt: body.expires_at ?? week },
+      {
+        name: target.name,
+        userId: target.userId,
+        scopes: target.scopes,
+        expiresAt: body.expires_at ?? week,
+        ...(target.resource ? { resource: target.resource } : {}),
+      },
       target.id,
     )
     return json(200, show(tokens.get(id) as GlFakeToken, true))
@@ -205,8 +244,19 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
     if (!('secret' in caller)) return caller
     const byId = (): GlFakeToken | null => {
       const t = tokens.get(Number(req.params.id))
-      return t && t.userId === caller.userId ? t : null
+      return t && t.userId === caller.userId && !t.resource ? t : null
     }
+    const resource = (): string | null => {
+      const kind = req.params.kind === 'projects' ? 'project' : req.params.kind === 'groups' ? 'group' : null
+      const key = kind ? `${kind}:${req.params.rid}` : null
+      return key && maintained.has(key) ? key : null
+    }
+    const inResource = (res: string): GlFakeToken | null => {
+      const t = tokens.get(Number(req.params.id))
+      return t && t.resource === res ? t : null
+    }
+    const notFoundResource = (): FakeReply =>
+      json(404, { message: `404 ${req.params.kind === 'groups' ? 'Group' : 'Project'} Not Found` })
     switch (req.route) {
       case GL_ROUTES.self:
         return json(200, show(caller))
@@ -245,7 +295,8 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
       case GL_ROUTES.get: {
         if (!has(caller, 'api', 'read_api')) return insufficientScope('api read_api')
         const t = byId()
-        return t ? json(200, show(t)) : json(404, { message: '404 Not Found' })
+        // GitLab's code: a non-admin asking for a missing token or someone else's gets 401, not 404.
+        return t ? json(200, show(t)) : json(401, UNAUTHORIZED)
       }
       case GL_ROUTES.rotateSelf:
         if (!has(caller, 'api', 'self_rotate')) return insufficientScope('api self_rotate')
@@ -253,15 +304,50 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
       case GL_ROUTES.rotate: {
         if (!has(caller, 'api')) return insufficientScope('api')
         const t = byId()
-        return t ? rotate(req, t) : json(404, { message: '404 Not found' })
+        return t ? rotate(req, t) : json(401, UNAUTHORIZED)
       }
       case GL_ROUTES.revokeSelf:
         caller.revoked = true
         return { status: 204 }
       case GL_ROUTES.revoke: {
         if (!has(caller, 'api')) return insufficientScope('api')
+        const other = tokens.get(Number(req.params.id))
+        if (other && (other.userId !== caller.userId || other.resource)) {
+          return json(400, { message: '400 Bad request - Failed to revoke token' })
+        }
         const t = byId()
         if (!t) return json(404, { message: '404 Not found' })
+        t.revoked = true
+        return { status: 204 }
+      }
+      case GL_ROUTES.resourceList: {
+        if (!has(caller, 'api', 'read_api')) return insufficientScope('api read_api')
+        const res = resource()
+        if (!res) return notFoundResource()
+        return json(
+          200,
+          [...tokens.values()].filter((t) => t.resource === res).map((t) => show(t)),
+        )
+      }
+      case GL_ROUTES.resourceGet: {
+        const res = resource()
+        if (!res) return notFoundResource()
+        const t = inResource(res)
+        return t ? json(200, show(t)) : json(404, { message: '404 Not Found' })
+      }
+      case GL_ROUTES.resourceRotate: {
+        if (!has(caller, 'api')) return insufficientScope('api')
+        const res = resource()
+        if (!res) return notFoundResource()
+        const t = inResource(res)
+        return t ? rotate(req, t) : json(404, { message: '404 Not Found' })
+      }
+      case GL_ROUTES.resourceRevoke: {
+        if (!has(caller, 'api')) return insufficientScope('api')
+        const res = resource()
+        if (!res) return notFoundResource()
+        const t = inResource(res)
+        if (!t) return json(404, { message: '404 Not Found' })
         t.revoked = true
         return { status: 204 }
       }
@@ -280,6 +366,10 @@ export async function startGitlabFake(opts: GitlabFakeOptions = {}): Promise<Git
       { method: 'POST', pattern: '/personal_access_tokens/:id/rotate' },
       { method: 'DELETE', pattern: '/personal_access_tokens/self' },
       { method: 'DELETE', pattern: '/personal_access_tokens/:id' },
+      { method: 'GET', pattern: '/:kind/:rid/access_tokens' },
+      { method: 'GET', pattern: '/:kind/:rid/access_tokens/:id' },
+      { method: 'POST', pattern: '/:kind/:rid/access_tokens/:id/rotate' },
+      { method: 'DELETE', pattern: '/:kind/:rid/access_tokens/:id' },
     ],
     handle,
     // Rack::Attack's throttle answer: plain text, RateLimit-* headers (reset as epoch seconds), Retry-After.

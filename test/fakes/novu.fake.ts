@@ -3,6 +3,12 @@
  * bodies, Nest error bodies, ApiKey/Bearer auth by the first word of the header, keys looked up by
  * sha256, the two-key and last-key rules of rolling rotation, regenerate replacing every key, and
  * `401 "API endpoint not available"` for regenerate over ApiKey on current servers.
+ *
+ * Code, not docs: Novu's docs show `ApiKey` curl examples for `POST /v1/environments/api-keys` and
+ * `DELETE /v1/environments/api-keys/{hash}`, but the upstream controllers (apps/api/src/app/environments-v1)
+ * do not mark them `@ExternalApiAccessible`, so the guard (community.user.auth.guard.ts) answers an ApiKey
+ * caller with 401 "API endpoint not available" ("API endpoint not accessible" on an older build). This fake
+ * follows the code by default (`keyManagementViaApiKey: false`); `true` models what the docs claim.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import {
@@ -41,6 +47,13 @@ export interface NovuFakeOptions {
    * = current servers: ApiKey on regenerate → 401 "API endpoint not available" (Bearer still works).
    */
   regenerateViaApiKey?: boolean
+  /**
+   * Whether an ApiKey caller may create/delete keys (`POST /api-keys`, `DELETE /api-keys/{hash}`). Default
+   * false, as in Novu's code (401 "API endpoint not available"); true models Novu's docs. Bearer always may.
+   */
+  keyManagementViaApiKey?: boolean
+  /** The guard's wording for a non-external endpoint. Default the current one. */
+  notExternalMessage?: 'API endpoint not available' | 'API endpoint not accessible'
   /** Flag IS_MULTIPLE_SECRET_KEYS_ALLOWED; false → 403 on create/delete. Default true. */
   multipleKeys?: boolean
   /** Whether POST/DELETE /api-keys exist at all (2026 servers); false → Nest 404 "Cannot POST …". Default true. */
@@ -134,6 +147,8 @@ export async function startNovuFake(opts: NovuFakeOptions = {}): Promise<NovuFak
   const lagging = new Map<string, { envId: string; until: number }>()
   const options = {
     regenerateViaApiKey: opts.regenerateViaApiKey ?? false,
+    keyManagementViaApiKey: opts.keyManagementViaApiKey ?? false,
+    notExternalMessage: opts.notExternalMessage ?? 'API endpoint not available',
     multipleKeys: opts.multipleKeys ?? true,
     rollingRoutes: opts.rollingRoutes ?? true,
     deleteStatus: opts.deleteStatus ?? 200,
@@ -229,7 +244,7 @@ export async function startNovuFake(opts: NovuFakeOptions = {}): Promise<NovuFak
         return { status: 200, body: { data: own.apiKeys.map(showKey) } }
       case NOVU_ROUTES.regenerate: {
         if (auth.scheme === 'ApiKey' && !options.regenerateViaApiKey) {
-          return error(req, 401, 'API endpoint not available')
+          return error(req, 401, options.notExternalMessage)
         }
         forget(own.apiKeys, own._id)
         const key = newKey()
@@ -239,6 +254,9 @@ export async function startNovuFake(opts: NovuFakeOptions = {}): Promise<NovuFak
       }
       case NOVU_ROUTES.createKey: {
         if (!options.rollingRoutes) return error(req, 404, `Cannot POST ${req.path}`)
+        if (auth.scheme === 'ApiKey' && !options.keyManagementViaApiKey) {
+          return error(req, 401, options.notExternalMessage)
+        }
         if (!options.multipleKeys) {
           return error(req, 403, 'Creating additional API keys is not enabled for your organization')
         }
@@ -256,6 +274,9 @@ export async function startNovuFake(opts: NovuFakeOptions = {}): Promise<NovuFak
       }
       case NOVU_ROUTES.deleteKey: {
         if (!options.rollingRoutes) return error(req, 404, `Cannot DELETE ${req.path}`)
+        if (auth.scheme === 'ApiKey' && !options.keyManagementViaApiKey) {
+          return error(req, 401, options.notExternalMessage)
+        }
         if (!options.multipleKeys) {
           return error(req, 403, 'Creating additional API keys is not enabled for your organization')
         }

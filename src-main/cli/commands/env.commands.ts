@@ -208,9 +208,9 @@ export const envCommands: CliCommand[] = [
   {
     words: ['provider', 'add'],
     usage:
-      'provider add APP --provider novu|cloudflare|gitlab [--env ENV] --key-stdin [--api-url URL | --region us|eu|custom] [--account-id ID]',
+      'provider add APP --provider novu|cloudflare|gitlab|aws-iam|sendgrid [--env ENV] --key-stdin [--api-url URL | --region us|eu|custom|AWS-REGION] [--account-id ID] [--access-key-id ID] [--project P]... [--group G]...',
     summary: 'connect an app to a provider (the key is verified, stored encrypted, then synced)',
-    help: 'Novu: the secret key of one environment (--region us|eu, or --api-url for self-hosted); the environment comes from Novu.\nCloudflare: an API token with "API Tokens Read/Write". GitLab: a personal access token (--api-url for self-managed).',
+    help: 'Novu: the secret key of one environment (--region us|eu, or --api-url for self-hosted); the environment comes from Novu.\nCloudflare: an API token with "API Tokens Read/Write" (--account-id for an account-owned token). GitLab: a personal access token (--api-url for self-managed; --project/--group also sync those access tokens).\nAWS IAM: the secret access key on stdin with --access-key-id (--region, default us-east-1; --api-url for another IAM endpoint). SendGrid: an API key allowed to manage API keys.',
     options: {
       provider: { type: 'string' },
       env: { type: 'string' },
@@ -218,6 +218,9 @@ export const envCommands: CliCommand[] = [
       'api-url': { type: 'string' },
       region: { type: 'string' },
       'account-id': { type: 'string' },
+      'access-key-id': { type: 'string' },
+      project: { type: 'string', multiple: true },
+      group: { type: 'string', multiple: true },
     },
     positionals: [1, 1],
     async run(ctx, opts, [appName]) {
@@ -228,12 +231,21 @@ export const envCommands: CliCommand[] = [
       if (!opts['key-stdin'])
         throw new UsageError('Pass the key on stdin with --key-stdin (never as an argument).')
       const given = str(opts.region)
-      if (given !== undefined && !['us', 'eu', 'custom'].includes(given))
+      const aws = provider === 'aws-iam'
+      if (!aws && given !== undefined && !['us', 'eu', 'custom'].includes(given))
         throw new UsageError(`--region is us, eu or custom (custom needs --api-url), not "${given}".`)
-      if (given === 'custom' && !str(opts['api-url']))
+      if (!aws && given === 'custom' && !str(opts['api-url']))
         throw new UsageError('--region custom needs --api-url (your self-hosted API URL).')
       checkUrl('--api-url', str(opts['api-url']), ['http:', 'https:'])
       const region = given === 'custom' ? undefined : given
+      if (aws && !str(opts['access-key-id']))
+        throw new UsageError('AWS IAM needs --access-key-id (the secret access key goes on stdin).')
+      const list = (v: unknown): string[] =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+      const resources = [
+        ...list(opts.project).map((p) => `project:${p}`),
+        ...list(opts.group).map((g) => `group:${g}`),
+      ]
       const core = await ctx.unlocked()
       const app = await resolveApp(core, appName ?? '')
       const token = (await ctx.stdinValue()).trim()
@@ -243,9 +255,12 @@ export const envCommands: CliCommand[] = [
           provider: provider as SyncProvider,
           token,
           environmentName: str(opts.env),
-          region,
+          region: aws ? undefined : region,
+          awsRegion: aws ? region : undefined,
           apiUrl: str(opts['api-url']),
           accountId: str(opts['account-id']),
+          accessKeyId: str(opts['access-key-id']),
+          resources: resources.length ? resources : undefined,
         }),
       )
       ctx.err(`Connected ${app.name} to ${provider} (${r.connection.environmentName}).`)

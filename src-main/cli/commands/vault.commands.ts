@@ -501,10 +501,17 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'rotate'],
     usage:
-      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider]',
+      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider | --guided]',
     summary: 'store a new value (old one kept in history) or rotate through the provider',
-    help: '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.',
-    options: { ...valueOptions, 'overlap-hours': { type: 'string' }, 'via-provider': { type: 'boolean' } },
+    help:
+      '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.\n' +
+      '--guided: for providers that cannot rotate through their API. Keyshelf names the dashboard page, takes the new value on stdin, checks it with the provider (read-only, its own host), keeps the old value for the overlap, reminds you to revoke it when the overlap ends, and rewrites every .env file this key was exported to.',
+    options: {
+      ...valueOptions,
+      'overlap-hours': { type: 'string' },
+      'via-provider': { type: 'boolean' },
+      guided: { type: 'boolean' },
+    },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
       const overlap = str(opts['overlap-hours'])
@@ -514,10 +521,43 @@ export const vaultCommands: CliCommand[] = [
       }
       const core = await ctx.unlocked()
       const { credential, field } = await resolveField(core, path ?? '')
-      if (opts['via-provider']) {
-        const r = await core.rotateViaProvider(
-          contract.rotateViaProvider.input.parse({ credentialId: credential.id, overlapHours }),
+      if (opts.guided) {
+        const plan = await core.guidedRotationPlan({ credentialId: credential.id })
+        ctx.err(`Open ${plan.dashboardUrl || 'the provider’s dashboard'} (${plan.providerName}).`)
+        ctx.err(plan.steps)
+        ctx.err('Paste the new key on stdin (it is not echoed):')
+        const value = await ctx.stdinValue()
+        const hours = overlapHours ?? plan.suggestedOverlapHours
+        const r = await core.guidedRotationComplete(
+          contract.guidedRotationComplete.input.parse({
+            credentialId: credential.id,
+            value,
+            overlapHours: hours,
+          }),
         )
+        if (r.check) ctx.err(`Checked with ${plan.providerName}: ${r.check.state} (${r.check.detail})`)
+        else ctx.err(`${plan.providerName} has no read-only check; the new value was stored unchecked.`)
+        ctx.err(
+          r.overlapEndsAt
+            ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf reminders).`
+            : `Rotated ${path}. Revoke the old key at ${plan.dashboardUrl || plan.providerName} now.`,
+        )
+        for (const f of r.reexported) ctx.err(`Re-exported ${f}`)
+        for (const f of r.reexportFailed) ctx.err(`Could not re-export ${f.path}: ${f.reason}`)
+        return r.reexportFailed.length > 0 ? 1 : 0
+      }
+      if (opts['via-provider']) {
+        let r
+        try {
+          r = await core.rotateViaProvider(
+            contract.rotateViaProvider.input.parse({ credentialId: credential.id, overlapHours }),
+          )
+        } catch (err) {
+          // Novu and the like: the API refuses this key, the dashboard does not. Say how to go on.
+          const guided = (err as { details?: { guided?: unknown } }).details?.guided
+          if (guided === 'rotate') ctx.err(`Use: keyshelf key rotate ${path} --guided`)
+          throw err
+        }
         ctx.err(
           r.oldKeyState === 'dead'
             ? `Rotated ${path} through ${credential.provider}. The old key stopped working now: refresh every .env that holds it.`
@@ -537,6 +577,60 @@ export const vaultCommands: CliCommand[] = [
       )
       ctx.err(`Rotated ${path}; the previous value is in its history.`)
       return 0
+    },
+  },
+  {
+    words: ['key', 'finish-rotation'],
+    usage: 'key finish-rotation APP/ENV/ENV_VAR',
+    summary: 'end a two-key rotation now: delete the old key at the provider',
+    positionals: [1, 1],
+    async run(ctx, _opts, [path]) {
+      const core = await ctx.unlocked()
+      const { credential } = await resolveCredential(core, path ?? '')
+      const r = await core.finishProviderRotation({ credentialId: credential.id })
+      ctx.err(r.message)
+      return 0
+    },
+  },
+  {
+    words: ['verify'],
+    usage: 'verify --all [APP] [--concurrency N] [--json]',
+    summary: 'check every key the provider catalogue knows, each against its own provider (read-only)',
+    options: { all: { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [0, 1],
+    async run(ctx, opts, [appName]) {
+      if (!opts.all)
+        throw new UsageError('Pass --all (check one key with `keyshelf key verify APP/ENV/VAR`).')
+      const c = str(opts.concurrency)
+      const concurrency = c !== undefined ? Number(c) : undefined
+      const core = await ctx.unlocked()
+      const appId = appName ? core.appByName(appName).id : undefined
+      const r = await core.verifyAllKeys(
+        contract.verifyAllKeys.input.parse({
+          ...(appId ? { appId } : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+        }),
+      )
+      if (opts.json) {
+        ctx.out(
+          JSON.stringify(
+            r.results.map((x) => ({ ...x, check: { ...x.check, checkedAt: iso(x.check.checkedAt) } })),
+            null,
+            2,
+          ),
+        )
+      } else {
+        for (const x of r.results)
+          ctx.out(
+            `${x.check.state.padEnd(7)} ${x.name} (${x.check.provider}, ${iso(x.check.checkedAt)}): ${x.check.detail}`,
+          )
+        ctx.err(`${r.results.length} checked, ${r.skipped} without a provider check.`)
+      }
+      for (const rem of await core.guidedReminders())
+        ctx.err(
+          `Reminder: the overlap of ${rem.name} ended ${iso(rem.dueAt)}; revoke the old key at ${rem.dashboardUrl}.`,
+        )
+      return r.results.some((x) => x.check.state === 'invalid') ? 2 : 0
     },
   },
   {
@@ -604,6 +698,16 @@ export const vaultCommands: CliCommand[] = [
       }
       await core.deleteCredential({ id: credential.id })
       ctx.err(`Deleted ${credential.name}.`)
+      if (
+        credential.providerCredentialId &&
+        credential.provider !== 'manual' &&
+        credential.provider !== 'other'
+      ) {
+        ctx.err(
+          `This removed only Keyshelf's copy: the key still exists at ${credential.provider} and still works. ` +
+            'Revoke it in the provider’s dashboard if nobody uses it (a later sync adds it back while it exists).',
+        )
+      }
       return 0
     },
   },

@@ -11,6 +11,7 @@ import type { KeyshelfCore } from '../core'
 import { findUnrepresentable, renderEnv, type EnvEntry } from './export'
 import { fieldInputSchema } from '../../../src-shared/contract'
 import { showName } from './env-text'
+import { ExportTargetsRepository } from './export-targets.repository'
 import { parseDotenv, type ParseResult } from './parse'
 import { addToGitignore, gitIgnoreStatus, writeEnvFileAtomic, type GitIgnoreStatus } from './write-file'
 
@@ -44,6 +45,7 @@ export type EnvHost = Pick<
   | 'transaction'
   | 'createCredentialNow'
   | 'rotateWith'
+  | 'repository'
 >
 
 /**
@@ -130,6 +132,14 @@ export class EnvWorkflows {
     }
     const text = this.render(req, basename(path))
     await writeEnvFileAtomic(path, text, { force })
+    // Remember the target (path and request only) so a rotation can re-export it.
+    this.svc.transaction(() =>
+      new ExportTargetsRepository(this.svc.repository()).remember({
+        path,
+        request: { ...req },
+        savedAt: Date.now(),
+      }),
+    )
     return st
   }
 

@@ -81,6 +81,9 @@ const NOT_SENT_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 ])
 
+/** TLS failures: the server's certificate was not trusted, so nothing was sent. */
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL/
+
 function errorCode(err: unknown): string | null {
   let cur: unknown = err
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
@@ -184,6 +187,7 @@ export class HttpClient {
       if (outcome.kind === 'failed') {
         if (outcome.reason === 'cancelled-before-sending') throw this.cancelled(req, false)
         if (outcome.reason === 'cancelled') throw this.cancelled(req, true)
+        if (outcome.reason === 'tls') throw this.tlsError(req, outcome.code ?? null)
         if (!req.idempotent) {
           if (outcome.reason === 'not-sent') throw this.networkError(req, true)
           throw this.outcomeUnknown(
@@ -240,7 +244,8 @@ export class HttpClient {
     | { kind: 'ok'; res: HttpResponse }
     | {
         kind: 'failed'
-        reason: 'timeout' | 'network' | 'not-sent' | 'cancelled' | 'cancelled-before-sending'
+        reason: 'timeout' | 'network' | 'not-sent' | 'cancelled' | 'cancelled-before-sending' | 'tls'
+        code?: string
       }
   > {
     if (req.signal?.aborted) return { kind: 'failed', reason: 'cancelled-before-sending' }
@@ -270,6 +275,7 @@ export class HttpClient {
       if (timedOut) return { kind: 'failed', reason: 'timeout' }
       if (req.signal?.aborted) return { kind: 'failed', reason: 'cancelled' }
       const code = errorCode(err)
+      if (code !== null && TLS_CODES.test(code)) return { kind: 'failed', reason: 'tls', code }
       return { kind: 'failed', reason: code !== null && NOT_SENT_CODES.has(code) ? 'not-sent' : 'network' }
     } finally {
       clearTimeout(timer)
@@ -306,6 +312,15 @@ export class HttpClient {
     return new ProviderError(
       { kind: 'CANCELLED', provider: this.provider, operation: req.operation },
       `The request to ${this.name} to ${req.operation} was cancelled. Nothing was changed.`,
+    )
+  }
+
+  private tlsError(req: HttpRequest, code: string | null): ProviderError {
+    return new ProviderError(
+      { kind: 'NETWORK', provider: this.provider, operation: req.operation, providerCode: code },
+      `The secure connection to ${this.name} failed while Keyshelf tried to ${req.operation}: the server’s ` +
+        `certificate was not trusted${code ? ` (${code})` : ''}, so nothing was sent. Check the server URL, or the ` +
+        'proxy or antivirus that intercepts HTTPS.',
     )
   }
 

@@ -6,6 +6,8 @@ export type { HttpRequest, HttpResponse, HttpMethod, ErrorMapper } from './http.
 export { NovuProvider, novuKeyHash } from './novu/novu.provider'
 export {
   NOVU_REGIONS,
+  NOVU_DASHBOARDS,
+  novuDashboardUrl,
   novuEndpoints,
   novuEndpointsForBaseUrl,
   normaliseNovuApiUrl,
@@ -21,5 +23,8 @@ export {
   GitlabProvider,
   GITLAB_COM_URL,
   GITLAB_PAGE_SIZE,
+  GITLAB_DEFAULT_MAX_LIFETIME_DAYS,
   normaliseGitlabUrl,
 } from './gitlab/gitlab.provider'
+export { AwsIamProvider, AWS_IAM_URL, AWS_MAX_KEYS_PER_USER } from './aws-iam/aws-iam.provider'
+export { SendgridProvider, SENDGRID_API_URL, sendgridKeyId } from './sendgrid/sendgrid.provider'

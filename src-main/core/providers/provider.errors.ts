@@ -107,6 +107,37 @@ export class ProviderOutcomeUnknownError extends ProviderError {
   }
 }
 
+/**
+ * The provider does not let this credential change keys through its API (Novu's key endpoints answer an
+ * `ApiKey` caller with 401 "API endpoint not available"): nothing was changed, and the user has to do the
+ * step in the provider's dashboard. Callers offer the guided rotation with `dashboardUrl` instead. It never
+ * means "the key was revoked". Kind `UNSUPPORTED`, `providerCode` is the provider's own wording.
+ */
+export class ProviderNeedsDashboardError extends ProviderError {
+  /** Where the user does it by hand (the environment's page when known). */
+  readonly dashboardUrl: string
+  /** What the user must do there: create a new key (rotate) or delete the old one (revoke). */
+  readonly step: 'rotate' | 'revoke'
+
+  constructor(
+    init: {
+      provider: ProviderKind
+      operation: string
+      status?: number | null
+      providerCode?: string | null
+      dashboardUrl: string
+      step: 'rotate' | 'revoke'
+    },
+    message: string,
+  ) {
+    super({ ...init, kind: 'UNSUPPORTED' }, message)
+    this.dashboardUrl = init.dashboardUrl
+    this.step = init.step
+    ;(this.details as Record<string, unknown>).dashboardUrl = init.dashboardUrl
+    ;(this.details as Record<string, unknown>).guided = init.step
+  }
+}
+
 /** Narrows `err` to a ProviderError, optionally of one kind. */
 export function isProviderError(err: unknown, kind?: ProviderErrorKind): err is ProviderError {
   return err instanceof ProviderError && (kind === undefined || err.kind === kind)
@@ -117,6 +148,8 @@ export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   novu: 'Novu',
   cloudflare: 'Cloudflare',
   gitlab: 'GitLab',
+  'aws-iam': 'AWS IAM',
+  sendgrid: 'SendGrid',
 }
 
 const TOKEN_SHAPES: RegExp[] = [
@@ -161,7 +194,11 @@ export function statusError(
   providerCode: string | null = null,
 ): ProviderError {
   const name = PROVIDER_NAMES[provider]
-  const q = quoteProvider(provider, said)
+  const withCode =
+    providerCode && !(said ?? '').includes(providerCode)
+      ? `${said ? `${said}, ` : ''}code ${providerCode}`
+      : said
+  const q = quoteProvider(provider, withCode)
   const init = { provider, operation, status, providerCode }
   if (status === 401) {
     return new ProviderError(

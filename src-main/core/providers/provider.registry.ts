@@ -1,6 +1,8 @@
+import { AwsIamProvider } from './aws-iam/aws-iam.provider'
 import { CloudflareProvider } from './cloudflare/cloudflare.provider'
 import { GitlabProvider } from './gitlab/gitlab.provider'
 import { NovuProvider } from './novu/novu.provider'
+import { SendgridProvider } from './sendgrid/sendgrid.provider'
 import { PROVIDER_KINDS, type ProviderAdapter, type ProviderDeps, type ProviderKind } from './provider.types'
 
 /** The adapters, built once with the same injected fetch, clock, sleep and logger. */
@@ -19,6 +21,8 @@ export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
     novu: new NovuProvider(deps),
     cloudflare: new CloudflareProvider(deps),
     gitlab: new GitlabProvider(deps),
+    'aws-iam': new AwsIamProvider(deps),
+    sendgrid: new SendgridProvider(deps),
   }
   return {
     get: (kind) => adapters[kind],

@@ -1,10 +1,10 @@
 import type { Logger } from '../logger'
 
 /** The providers Keyshelf can sync and rotate through their APIs. */
-export type ProviderKind = 'novu' | 'cloudflare' | 'gitlab'
+export type ProviderKind = 'novu' | 'cloudflare' | 'gitlab' | 'aws-iam' | 'sendgrid'
 
 /** Every provider kind, in display order. */
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['novu', 'cloudflare', 'gitlab']
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['novu', 'cloudflare', 'gitlab', 'aws-iam', 'sendgrid']
 
 /** A remote key's lifecycle state, provider-neutral. */
 export type RemoteKeyStatus = 'active' | 'revoked' | 'expired' | 'disabled'
@@ -28,6 +28,17 @@ export interface ProviderConnection {
   authScheme?: 'private-token' | 'bearer'
   /** Novu self-hosted only: the WebSocket URL (cloud regions know theirs). */
   wsUrl?: string
+  /**
+   * GitLab only: projects and groups whose access tokens are managed too, as `project:<id or path>` or
+   * `group:<id or path>` (their tokens get remote ids `project:<id>:<token id>`).
+   */
+  resources?: string[]
+  /** GitLab only: the instance's maximum token lifetime in days (default 365, GitLab's default maximum). */
+  maxTokenLifetimeDays?: number
+  /** AWS IAM only: the access key id that goes with `token` (the secret access key). Public. */
+  accessKeyId?: string
+  /** AWS IAM only: the SigV4 signing region (default us-east-1, where IAM lives). */
+  region?: string
 }
 
 /** Options every call accepts. */
@@ -114,6 +125,11 @@ export interface VerifyResult {
   /** Novu: the environment the key belongs to. */
   environmentId?: string
   environmentName?: string
+  /**
+   * Cloudflare: the token looks account-owned (the user endpoints reject it and `GET /accounts` answers
+   * 400/1001): ask the user for the account id and verify again with `accountId`.
+   */
+  needsAccountId?: boolean
 }
 
 /**
@@ -130,7 +146,10 @@ export interface RotateOptions extends CallOptions {
   strategy?: RotationStrategy
   /** Dual-phase: how long the old key should keep working; sets `oldValidUntil` (the caller revokes it then). */
   overlapMs?: number
-  /** GitLab: expiry for the new token (epoch ms, sent as a UTC date). Default: the server's (one week). */
+  /**
+   * GitLab: expiry for the new token (epoch ms, sent as a UTC date). Default: the old token's lifetime from
+   * today, capped by the instance maximum (never the server's one-week default).
+   */
   expiresAt?: number
 }
 

@@ -10,7 +10,7 @@ import type {
   VerifyOutcome,
 } from '../../../src-shared/model'
 import { KeyshelfError, NotFoundError, InvalidInputError } from '../errors'
-import { isProviderError } from '../providers/provider.errors'
+import { isProviderError, ProviderNeedsDashboardError } from '../providers/provider.errors'
 import type {
   ProviderAdapter,
   ProviderConnection,
@@ -32,6 +32,8 @@ export const PROVIDER_BASE_URLS = {
   novu: { us: 'https://api.novu.co', eu: 'https://eu.api.novu.co' },
   cloudflare: 'https://api.cloudflare.com/client/v4',
   gitlab: 'https://gitlab.com',
+  'aws-iam': 'https://iam.amazonaws.com',
+  sendgrid: 'https://api.sendgrid.com',
 } as const
 
 /** The env var a connection token is stored under. */
@@ -39,9 +41,17 @@ export const TOKEN_ENV_VARS: Record<SyncProvider, string> = {
   novu: 'NOVU_SECRET_KEY',
   cloudflare: 'CLOUDFLARE_API_TOKEN',
   gitlab: 'GITLAB_TOKEN',
+  'aws-iam': 'AWS_SECRET_ACCESS_KEY',
+  sendgrid: 'SENDGRID_API_KEY',
 }
 
-const DISPLAY: Record<SyncProvider, string> = { novu: 'Novu', cloudflare: 'Cloudflare', gitlab: 'GitLab' }
+const DISPLAY: Record<SyncProvider, string> = {
+  novu: 'Novu',
+  cloudflare: 'Cloudflare',
+  gitlab: 'GitLab',
+  'aws-iam': 'AWS IAM',
+  sendgrid: 'SendGrid',
+}
 const NOVU_APP_ID_VAR = 'NOVU_APPLICATION_IDENTIFIER'
 const HOUR_MS = 3_600_000
 
@@ -55,7 +65,15 @@ export interface ConnectInput {
   region?: 'us' | 'eu'
   apiUrl?: string
   accountId?: string
+  /** AWS IAM: the access key id that goes with `token` (the secret access key). */
+  accessKeyId?: string
+  /** AWS IAM: the signing region (default us-east-1). */
+  awsRegion?: string
+  /** GitLab: projects and groups whose access tokens are synced too (`project:<id>`, `group:<id>`). */
+  resources?: string[]
 }
+
+const AWS_ID_VAR = 'AWS_ACCESS_KEY_ID'
 
 export interface SyncDeps {
   adapters: Partial<Record<SyncProvider, ProviderAdapter>>
@@ -105,6 +123,7 @@ export type SyncHost = Pick<
   | 'readValue'
   | 'recordAudit'
   | 'repository'
+  | 'history'
   | 'rotateWith'
   | 'setRotationState'
   | 'transaction'
@@ -139,13 +158,27 @@ export class ProviderSyncService {
   }
 
   private connectionFor(c: ConnectionRecord, token?: string): ProviderConnection {
-    return {
+    const conn: ProviderConnection = {
       baseUrl: c.baseUrl,
       token: token ?? this.svc.readValue(c.tokenCredentialId, this.tokenFieldId(c.tokenCredentialId)),
       ...(c.accountId ? { accountId: c.accountId } : {}),
       ...(c.authScheme ? { authScheme: c.authScheme } : {}),
       ...(c.wsUrl ? { wsUrl: c.wsUrl } : {}),
+      ...(c.resources?.length ? { resources: c.resources } : {}),
     }
+    if (c.provider === 'aws-iam') {
+      const id = this.awsKeyId(this.credential(c.tokenCredentialId))
+      if (id) conn.accessKeyId = id
+      if (c.region && c.region !== 'global') conn.region = c.region
+    }
+    return conn
+  }
+
+  /** AWS: the public access key id stored next to a secret access key. */
+  private awsKeyId(cred: CredentialView): string | null {
+    return (
+      cred.fields.find((f) => f.envVar.startsWith(AWS_ID_VAR) && f.kind === 'public')?.masked.clear ?? null
+    )
   }
 
   private tokenFieldId(credentialId: string): string {
@@ -190,10 +223,18 @@ export class ProviderSyncService {
     if (!app) throw new NotFoundError('The app')
     const baseUrl = this.baseUrl(input)
     const adapter = this.adapter(input.provider)
+    if (input.provider === 'aws-iam' && !input.accessKeyId) {
+      throw new InvalidInputError(
+        'Give the access key id that goes with this secret access key (--access-key-id).',
+      )
+    }
     const conn: ProviderConnection = {
       baseUrl,
       token: input.token,
       ...(input.accountId ? { accountId: input.accountId } : {}),
+      ...(input.accessKeyId ? { accessKeyId: input.accessKeyId } : {}),
+      ...(input.awsRegion ? { region: input.awsRegion } : {}),
+      ...(input.resources?.length ? { resources: input.resources } : {}),
     }
     const verified = await adapter.verify(conn)
     if (!verified.valid) {
@@ -233,6 +274,16 @@ export class ProviderSyncService {
         rotationIntervalDays: 90,
         lastRotatedAt: null,
         fields: [
+          ...(input.provider === 'aws-iam'
+            ? [
+                {
+                  label: 'Access key id',
+                  envVar: AWS_ID_VAR,
+                  kind: 'public' as const,
+                  value: input.accessKeyId ?? '',
+                },
+              ]
+            : []),
           { label: 'Secret', envVar: TOKEN_ENV_VARS[input.provider], kind: 'secret', value: input.token },
         ],
       })
@@ -245,12 +296,16 @@ export class ProviderSyncService {
         lastSyncedAt: null,
         provider: input.provider,
         baseUrl,
-        region: input.apiUrl
-          ? 'self-hosted'
-          : (input.region ?? (input.provider === 'novu' ? 'us' : 'global')),
+        region:
+          input.provider === 'aws-iam'
+            ? (input.awsRegion ?? 'us-east-1')
+            : input.apiUrl
+              ? 'self-hosted'
+              : (input.region ?? (input.provider === 'novu' ? 'us' : 'global')),
         accountId: input.accountId ?? null,
         authScheme: null,
         wsUrl: null,
+        ...(input.resources?.length ? { resources: input.resources } : {}),
       })
     })
     const summary = await this.syncConnection(connectionId)
@@ -292,7 +347,8 @@ export class ProviderSyncService {
     const progress = (label: string, done: number, total: number | null) =>
       this.deps.onProgress?.({ task: 'sync', label, done, total })
     progress(`Contacting ${DISPLAY[c.provider]}`, 0, null)
-    const finishedOverlaps = await this.finishOverlaps(c, conn)
+    const overlapNotes: string[] = []
+    const finishedOverlaps = await this.finishOverlaps(c, conn, overlapNotes)
     // 1. Everything remote first; nothing local changes if any call fails.
     // Novu environments map to Keyshelf environments; Cloudflare accounts are not environments.
     const remoteEnvs: RemoteEnvironment[] =
@@ -312,10 +368,11 @@ export class ProviderSyncService {
       unchanged: 0,
       environments: [],
       finishedOverlaps,
-      notes: [],
+      notes: overlapNotes,
     }
     const envs = await this.svc.listEnvironments({ appId: c.appId })
     const creds = await this.svc.listCredentials({ appId: c.appId })
+    const previous = await this.previousVersions(c, creds, remoteKeys)
     const perEnv = new Map<string, SyncSummary['environments'][number]>()
     const tally = (envId: string, envName: string, what: 'added' | 'updated' | 'revoked' | 'unchanged') => {
       let e = perEnv.get(envId)
@@ -415,9 +472,28 @@ export class ProviderSyncService {
           .flatMap((x) => x.fields.map((f) => f.envVar)),
       )
       for (const rk of remoteKeys) {
+        const prev = previous.get(rk.remoteId)
         const match =
-          local.find((x) => x.providerCredentialId === rk.remoteId) ??
-          (rk.isConnectionKey ? creds.find((x) => x.id === c.tokenCredentialId) : undefined)
+          (rk.isConnectionKey ? creds.find((x) => x.id === c.tokenCredentialId) : undefined) ??
+          this.byValue(local, rk) ??
+          (prev ? undefined : local.find((x) => x.providerCredentialId === rk.remoteId))
+        if (!match && prev) {
+          // The old key of a two-key rotation: a previous version of a local key, not a new active key.
+          const owner = creds.find((x) => x.id === prev.credentialId)
+          const until =
+            prev.until !== null ? new Date(prev.until).toISOString().slice(0, 16).replace('T', ' ') : null
+          summary.notes.push(
+            `"${rk.name}" is the previous value of "${owner?.name ?? 'a key'}" (two-key rotation)` +
+              `${until ? `, kept for its overlap until ${until} UTC` : ''}: it was not added as a new key. ` +
+              'Delete it at the provider when the overlap ends (keyshelf key finish-rotation).',
+          )
+          tally(
+            owner?.environmentId ?? c.environmentId,
+            this.nameOf(envs, owner?.environmentId ?? c.environmentId),
+            'unchanged',
+          )
+          continue
+        }
         const status = mapStatus(rk.status)
         if (match) {
           const secretField = match.fields.find((f) => f.kind === 'secret')
@@ -425,6 +501,17 @@ export class ProviderSyncService {
           if (match.status !== status) patch.status = status
           if (match.expiresAt !== rk.expiresAt) patch.expiresAt = rk.expiresAt
           if (match.providerCredentialId !== rk.remoteId) patch.providerCredentialId = rk.remoteId
+          // The provider's creation date is when the value was last issued (Cloudflare issued_on, GitLab created_at).
+          if (rk.createdAt !== null && (match.lastRotatedAt === null || rk.createdAt > match.lastRotatedAt))
+            patch.lastRotatedAt = rk.createdAt
+          // The connection token takes its remote name once (it was stored under a generic one at connect).
+          if (
+            match.id === c.tokenCredentialId &&
+            rk.name &&
+            match.name === this.connectionName(c.provider) &&
+            !creds.some((x) => x.environmentId === match.environmentId && x.name === rk.name)
+          )
+            patch.name = rk.name
           let changed = Object.keys(patch).length > 0
           if (changed) this.svc.updateCredentialNow({ id: match.id, patch })
           // A value the provider shows and that differs locally was rotated elsewhere: keep history.
@@ -462,6 +549,16 @@ export class ProviderSyncService {
             rotationIntervalDays: 90,
             lastRotatedAt: rk.createdAt,
             fields: [
+              ...(c.provider === 'aws-iam'
+                ? [
+                    {
+                      label: 'Access key id',
+                      envVar: envVarFor(c.provider, `${rk.name} access key id`, takenVars),
+                      kind: 'public' as const,
+                      value: rk.remoteId,
+                    },
+                  ]
+                : []),
               {
                 label: 'Secret',
                 envVar: envVarFor(c.provider, rk.name, takenVars),
@@ -500,12 +597,62 @@ export class ProviderSyncService {
     return summary
   }
 
+  private connectionName(provider: SyncProvider): string {
+    return `${DISPLAY[provider]} ${provider === 'novu' ? 'secret key' : 'API token'}`
+  }
+
+  /** The local key whose current value is the remote key's value (when the provider shows it). */
+  private byValue(local: CredentialView[], rk: RemoteKey): CredentialView | undefined {
+    if (rk.secret === undefined || rk.secret === '') return undefined
+    const fp = this.svc.repository().mask('secret', rk.secret).fingerprint
+    return local.find((x) => x.fields.some((f) => f.kind === 'secret' && f.masked.fingerprint === fp))
+  }
+
+  /**
+   * Remote keys that are the previous value of a local key, by remote id → owner and overlap end: the old
+   * key of an unfinished two-key rotation (journal), or a value the provider shows that equals a historic
+   * version of a local key (keyed fingerprint, e.g. after a guided rotation done in the dashboard).
+   */
+  private async previousVersions(
+    c: ConnectionRecord,
+    creds: CredentialView[],
+    remoteKeys: RemoteKey[],
+  ): Promise<Map<string, { credentialId: string; until: number | null }>> {
+    const out = new Map<string, { credentialId: string; until: number | null }>()
+    for (const j of this.repo().journalInStates(['done'])) {
+      if (j.connectionId === c.id && j.revokeRemoteId && !j.revoked)
+        out.set(j.revokeRemoteId, { credentialId: j.credentialId, until: j.revokeAfter })
+    }
+    const shown = remoteKeys.filter((k) => k.secret !== undefined && k.secret !== '' && !out.has(k.remoteId))
+    if (shown.length === 0) return out
+    const repo = this.svc.repository()
+    const fps = new Map(shown.map((k) => [repo.mask('secret', k.secret ?? '').fingerprint, k.remoteId]))
+    const current = new Set(creds.flatMap((x) => x.fields.map((f) => f.masked.fingerprint)))
+    for (const x of creds.filter((y) => y.provider === c.provider)) {
+      for (const v of await this.svc.history({ credentialId: x.id })) {
+        for (const f of v.fields) {
+          const remoteId = fps.get(f.masked.fingerprint)
+          if (remoteId !== undefined && !current.has(f.masked.fingerprint) && !out.has(remoteId))
+            out.set(remoteId, { credentialId: x.id, until: v.validUntil })
+        }
+      }
+    }
+    return out
+  }
+
   private nameOf(envs: { id: string; name: string }[], id: string): string {
     return envs.find((e) => e.id === id)?.name ?? ''
   }
 
-  /** Deletes old keys of dual-phase rotations whose overlap has ended. */
-  private async finishOverlaps(c: ConnectionRecord, conn: ProviderConnection): Promise<number> {
+  /**
+   * Deletes old keys of dual-phase rotations whose overlap has ended. A provider that wants this done in its
+   * dashboard (Novu with an API key) leaves the journal open and adds a note with the link.
+   */
+  private async finishOverlaps(
+    c: ConnectionRecord,
+    conn: ProviderConnection,
+    notes: string[],
+  ): Promise<number> {
     const now = this.clock()
     let n = 0
     for (const j of this.repo().journalInStates(['done'])) {
@@ -518,11 +665,55 @@ export class ProviderSyncService {
       ) {
         continue
       }
-      await this.adapter(c.provider).revoke(conn, j.revokeRemoteId)
+      try {
+        await this.adapter(c.provider).revoke(conn, j.revokeRemoteId)
+      } catch (err) {
+        if (err instanceof ProviderNeedsDashboardError) {
+          notes.push(err.message)
+          continue
+        }
+        throw err
+      }
       this.svc.transaction(() => this.repo().putJournal({ ...j, revoked: true }))
       n++
     }
     return n
+  }
+
+  /**
+   * Ends the overlap of a key's two-key rotation now: deletes the old key at the provider (or, when the
+   * provider wants that done in its dashboard, says where) and closes the journal entry. Safe to repeat.
+   */
+  async finishRotation(
+    credentialId: string,
+  ): Promise<{ deleted: boolean; alreadyGone: boolean; message: string }> {
+    const cred = await this.svc.getCredential({ id: credentialId })
+    const j = this.repo()
+      .journalFor(cred.id)
+      .find((x) => x.state === 'done' && x.revokeRemoteId && !x.revoked)
+    if (!j?.revokeRemoteId) {
+      return {
+        deleted: false,
+        alreadyGone: false,
+        message: 'This key has no old key waiting to be deleted: no two-key rotation is open.',
+      }
+    }
+    const c =
+      (j.connectionId !== null ? this.repo().getConnection(j.connectionId) : undefined) ??
+      this.connectionOfCredential(cred)
+    const adapter = this.adapter(c.provider)
+    const r = await adapter.revoke(this.connectionFor(c), j.revokeRemoteId)
+    this.svc.transaction(() => {
+      this.repo().putJournal({ ...j, revoked: true })
+      this.svc.recordAudit('sync', cred.id, { provider: c.provider, finishedOverlap: true })
+    })
+    return {
+      deleted: !r.alreadyGone,
+      alreadyGone: r.alreadyGone,
+      message: r.alreadyGone
+        ? `${DISPLAY[c.provider]} no longer had the old key; the rotation is finished.`
+        : `Deleted the old key at ${DISPLAY[c.provider]}; only the new key works now.`,
+    }
   }
 
   private connectionOfCredential(cred: CredentialView): ConnectionRecord {
@@ -693,6 +884,15 @@ export class ProviderSyncService {
               a.alsoInvalidated.includes(x.providerCredentialId),
           )
       : []
+    // AWS: the access key id (public) changes with the secret.
+    const idField =
+      j.provider === 'aws-iam'
+        ? cred.fields.find((f) => f.kind === 'public' && f.envVar.startsWith(AWS_ID_VAR))
+        : undefined
+    const values = [
+      { fieldId: field.id, value: a.newSecret },
+      ...(idField ? [{ fieldId: idField.id, value: a.newRemoteId }] : []),
+    ]
     let applied: CredentialView | null = null
     this.svc.transaction(() => {
       const current = this.repo()
@@ -702,7 +902,7 @@ export class ProviderSyncService {
         applied = this.svc.credentialNow(j.credentialId) // another process applied it meanwhile
         return
       }
-      applied = this.svc.rotateWith(cred.id, [{ fieldId: field.id, value: a.newSecret }], {
+      applied = this.svc.rotateWith(cred.id, values, {
         reason: `rotate:${j.provider}`,
         validUntil: dual ? a.oldValidUntil : null,
         patch: {
@@ -849,7 +1049,8 @@ export class ProviderSyncService {
         message: `Keyshelf still cannot tell whether the rotation happened. ${check.detail} Try verify again later.`,
       }
     }
-    const v = await adapter.verify(conn, value)
+    const awsId = c.provider === 'aws-iam' ? this.awsKeyId(cred) : null
+    const v = await adapter.verify(conn, awsId ? `${awsId}:${value}` : value)
     const status: CredentialStatus = v.valid ? 'active' : mapStatus(v.status)
     if (status !== cred.status || (v.expiresAt !== null && v.expiresAt !== cred.expiresAt)) {
       await this.svc.updateCredential({

@@ -16,11 +16,13 @@ export interface ConnectionRecord {
   accountId: string | null
   authScheme: 'private-token' | 'bearer' | null
   wsUrl: string | null
+  /** GitLab: projects and groups whose access tokens are synced too (`project:<id>`, `group:<id>`). */
+  resources?: string[]
 }
 
 type ConnectionEnc = Pick<
   ConnectionRecord,
-  'provider' | 'baseUrl' | 'region' | 'accountId' | 'authScheme' | 'wsUrl'
+  'provider' | 'baseUrl' | 'region' | 'accountId' | 'authScheme' | 'wsUrl' | 'resources'
 >
 
 export type JournalState = 'pending' | 'done' | 'failed' | 'unknown' | 'settled'
@@ -132,6 +134,7 @@ export class SyncRepository {
       accountId: c.accountId,
       authScheme: c.authScheme,
       wsUrl: c.wsUrl,
+      ...(c.resources?.length ? { resources: c.resources } : {}),
     }
     this.db
       .prepare(

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3'
 import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import { fingerprint, type SessionKeys } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
-import { ROW_BINDING, rowAad, type SealedTable } from './row-binding'
+import { ROW_BINDING, SEALED_META_KEYS, metaAad, rowAad, type SealedTable } from './row-binding'
 
 interface MaskLike {
   fingerprint: string
@@ -80,5 +80,22 @@ export function resealAll(
     }
   }
   fieldValues.clear()
+  // Sealed meta rows (export targets, guided-rotation reminders).
+  const readMeta = db.prepare('SELECT value FROM meta WHERE key = ?')
+  const writeMeta = db.prepare('UPDATE meta SET value = ? WHERE key = ?')
+  for (const key of SEALED_META_KEYS) {
+    const row = readMeta.get(key) as { value: string } | undefined
+    if (!row) continue
+    let plain: Buffer
+    try {
+      plain = open(from.enc, Buffer.from(row.value, 'base64'), metaAad(key))
+    } catch (err) {
+      if (err instanceof AuthenticationFailedError) throw new VaultCorruptError(`meta ${key}`)
+      throw err
+    }
+    writeMeta.run(seal(to.enc, plain, metaAad(key)).toString('base64'), key)
+    plain.fill(0)
+    count++
+  }
   return count
 }

@@ -47,6 +47,20 @@ export const ROW_BINDING = {
   rotation_journal: { sealed: ['enc'], bound: ['credential_id', 'started_at', 'finished_at', 'state'] },
 } as const satisfies Record<string, { sealed: readonly string[]; bound: readonly string[] }>
 
+/**
+ * Rows of the `meta` table whose `value` is sealed (base64 of an AES-GCM ciphertext; AAD {@link metaAad}).
+ * Every module that keeps a sealed meta row names its key here, so `rekey` re-seals it too.
+ */
+export const SEALED_META_KEYS = ['export_targets', 'guided_reminders'] as const
+
+/** A sealed `meta` row's key. */
+export type SealedMetaKey = (typeof SEALED_META_KEYS)[number]
+
+/** The AAD of a sealed `meta` row: bound to its key, so a value cannot be moved to another key. */
+export function metaAad(key: SealedMetaKey): string {
+  return `meta:${key}:value:v${ROW_BINDING_VERSION}`
+}
+
 /** A table whose rows carry sealed columns. */
 export type SealedTable = keyof typeof ROW_BINDING
 

@@ -15,7 +15,7 @@ import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import type { SessionKeys } from '../crypto/subkeys'
 import { fingerprint } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
-import { rowAad, type SealedTable } from './row-binding'
+import { metaAad, rowAad, type SealedMetaKey, type SealedTable } from './row-binding'
 
 /** Decrypted per-field metadata, kept in the credential's encrypted overview. */
 export interface FieldMeta {
@@ -125,6 +125,30 @@ export class VaultRepository {
    */
   openJson<T>(table: SealedTable, id: string, column: string, row: object, blob: Buffer): T {
     return JSON.parse(this.openText(table, id, column, row, blob)) as T
+  }
+
+  /** A sealed `meta` row's JSON value, or `fallback` when the row does not exist. Tampering is VAULT_CORRUPT. */
+  readSealedMeta<T>(key: SealedMetaKey, fallback: T): T {
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
+    if (!row) return fallback
+    try {
+      return JSON.parse(
+        open(this.keys.enc, Buffer.from(row.value, 'base64'), metaAad(key)).toString('utf8'),
+      ) as T
+    } catch (err) {
+      if (err instanceof AuthenticationFailedError || err instanceof SyntaxError) {
+        throw new VaultCorruptError(`meta ${key}`)
+      }
+      throw err
+    }
+  }
+
+  /** Seals and stores a `meta` row's JSON value (call inside a write transaction). */
+  writeSealedMeta(key: SealedMetaKey, value: unknown): void {
+    const blob = seal(this.keys.enc, Buffer.from(JSON.stringify(value), 'utf8'), metaAad(key))
+    this.stmt(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, blob.toString('base64'))
   }
 
   /** Opens a sealed string of a row (see {@link openJson}). */

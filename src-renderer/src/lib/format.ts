@@ -138,5 +138,6 @@ export const PROVIDER_LABELS: Record<ProviderId, string> = {
   gitlab: 'GitLab',
   sendgrid: 'SendGrid',
   openai: 'OpenAI',
+  'aws-iam': 'AWS IAM',
   other: 'Other',
 }

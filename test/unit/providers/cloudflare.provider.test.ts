@@ -53,7 +53,9 @@ describe('Cloudflare fake follows the contract', () => {
 
   it('answers 401 code 1000 for unknown tokens and 7003 for unknown routes', async () => {
     const { fake } = await setup()
-    const res = await fetch(`${fake.url}/user/tokens`, { headers: { authorization: 'Bearer nope' } })
+    const res = await fetch(`${fake.url}/user/tokens`, {
+      headers: { authorization: `Bearer ${'n'.repeat(40)}` },
+    })
     expect(res.status).toBe(401)
     expect(await res.json()).toEqual({
       success: false,
@@ -157,7 +159,9 @@ describe('CloudflareProvider: list and verify', () => {
     expect(err.providerCode).toBe('10000')
     expect(err.message).toContain('“API Tokens Read” or “API Tokens Write” permission')
     expect(err.message).toContain('Authentication error (code 10000)')
-    const auth = (await caught(cf.list({ ...conn, token: 'wrong-token-value-123' }))) as ProviderError
+    const auth = (await caught(
+      cf.list({ ...conn, token: 'wrong-token-value-123'.padEnd(40, 'x') }),
+    )) as ProviderError
     expect(auth.kind).toBe('AUTH')
     expect(auth.providerCode).toBe('1000')
     expect(auth.message).toContain('Invalid API Token (code 1000)')
@@ -176,11 +180,12 @@ describe('CloudflareProvider: list and verify', () => {
     const keys = await cf.list(conn)
     expect(keys.map((k) => k.name)).toEqual(['acct-admin', 'acct-ci'])
     expect(fake.count(CF_ROUTES.accountList)).toBe(1)
+    // Cloudflare's code: an account-owned token may not list accounts (400/1001); the given account is used.
     expect(await cf.listEnvironments(conn)).toEqual([
       {
         provider: 'cloudflare',
         remoteId: account.id,
-        name: 'Acme',
+        name: account.id,
         parentId: null,
         applicationIdentifier: null,
         apiUrl: fake.url,
@@ -191,6 +196,58 @@ describe('CloudflareProvider: list and verify', () => {
     ])
     const badAccount = (await caught(cf.list({ ...conn, accountId: '../user' }))) as ProviderError
     expect(badAccount.kind).toBe('NOT_FOUND')
+  })
+
+  it('a malformed token is invalid (6003/6111), not an exception', async () => {
+    const { cf, conn, fake } = await setup()
+    const raw = await fetch(`${fake.url}/user/tokens/verify`, { headers: { authorization: 'Bearer short' } })
+    expect(raw.status).toBe(400)
+    for (const token of ['short', 'has spaces in it but is long enough to pass 40', 'x'.repeat(12)]) {
+      const v = await cf.verify({ ...conn, token })
+      expect(v.valid).toBe(false)
+      expect(v.reason).toContain('malformed')
+      expect(v.reason).toContain('code 6003')
+    }
+  })
+
+  it('an account-owned token without an account id asks for the account id', async () => {
+    const account = { id: 'b'.repeat(32), name: 'Acme' }
+    const { cf, fake } = await setup({
+      accounts: [account],
+      tokens: [{ name: 'acct-admin', owner: account.id }],
+    })
+    const token = fake.state.secretOf(fake.state.adminId)
+    const v = await cf.verify({ baseUrl: fake.url, token })
+    expect(v).toMatchObject({ valid: false, needsAccountId: true })
+    expect(v.reason).toContain('account id')
+    expect(fake.count(CF_ROUTES.accounts)).toBe(1)
+    const ok = await cf.verify({ baseUrl: fake.url, token, accountId: account.id })
+    expect(ok.valid).toBe(true)
+    // A token that is simply unknown is not mistaken for an account token.
+    const unknown = await cf.verify({ baseUrl: fake.url, token: 'u'.repeat(40) })
+    expect(unknown.needsAccountId).toBeUndefined()
+  })
+
+  it('revoke reports "already gone" for token-not-found only, not for "no route" (wrong account)', async () => {
+    const account = { id: 'c'.repeat(32), name: 'Acme' }
+    const { cf, fake, conn } = await setup({
+      accounts: [account],
+      tokens: [
+        { name: 'acct-admin', owner: account.id },
+        { name: 'victim', owner: account.id, access: 'none' },
+      ],
+    })
+    const acct = { ...conn, accountId: account.id }
+    const victim = [...fake.state.tokens.values()].find((t) => t.name === 'victim')!
+    const wrong = (await caught(
+      cf.revoke({ ...acct, accountId: 'd'.repeat(32) }, victim.id),
+    )) as ProviderError
+    expect(wrong.kind).toBe('NOT_FOUND')
+    expect(wrong.providerCode).toBe('7003')
+    expect(wrong.message).toContain('no such API route')
+    expect(fake.state.tokens.has(victim.id)).toBe(true)
+    expect(await cf.revoke(acct, victim.id)).toEqual({ alreadyGone: false })
+    expect(await cf.revoke(acct, victim.id)).toEqual({ alreadyGone: true })
   })
 
   it('normalises base URLs', () => {

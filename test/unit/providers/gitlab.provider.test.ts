@@ -130,16 +130,94 @@ describe('GitlabProvider: rotate and revoke', () => {
     })
   })
 
-  it('rotates another token by id with the default one-week expiry', async () => {
-    const { gl, conn, fake } = await setup()
-    const ci = fake.state.addToken({ name: 'ci' })
+  it("rotates another token by id, keeping its lifetime instead of GitLab's one-week default", async () => {
+    const { gl, conn, fake, clock } = await setup()
+    // Created 2025-10-17, expires 2026-01-15: a 90-day token (the fake clock is 2026-01-15 12:00 UTC).
+    const ci = fake.state.addToken({
+      name: 'ci',
+      createdAt: '2025-10-17T08:00:00Z',
+      expiresAt: '2026-01-16',
+    })
     const r = await gl.rotate(conn, String(ci.id), { strategy: 'prefer-dual' })
     expect(r.connectionKeyReplaced).toBe(false)
     expect(r.fallbackReason).toContain('GitLab has no two-key rotation')
-    expect(r.newExpiresAt).toBe(Date.UTC(2026, 0, 22))
+    const today = Date.UTC(2026, 0, 15)
+    expect(clock.now()).toBeGreaterThanOrEqual(today)
+    expect(r.newExpiresAt).toBe(today + 91 * 86_400_000)
+    expect(r.note).toContain("keeps the old one's lifetime of 91 days")
     expect(fake.count(GL_ROUTES.rotate)).toBe(1)
     expect(fake.state.tokens.get(ci.id)?.revoked).toBe(true)
     expect(fake.state.tokens.get(Number(r.newRemoteId))?.previousId).toBe(ci.id)
+  })
+
+  it('caps the kept lifetime at the instance maximum, and says so', async () => {
+    const { gl, conn, fake } = await setup()
+    const long = fake.state.addToken({
+      name: 'long',
+      createdAt: '2025-01-15T00:00:00Z',
+      expiresAt: '2027-01-15',
+    })
+    const r = await gl.rotate(conn, String(long.id))
+    expect(r.newExpiresAt).toBe(Date.UTC(2026, 0, 15) + 365 * 86_400_000)
+    expect(r.note).toContain('capped by the instance maximum')
+    const never = fake.state.addToken({ name: 'never', expiresAt: null })
+    const n = await gl.rotate(conn, String(never.id))
+    expect(n.newExpiresAt).toBe(Date.UTC(2026, 0, 15) + 365 * 86_400_000)
+    expect(n.note).toContain('never expired')
+  })
+
+  it('an instance with a shorter maximum refuses the date: a clear CONFLICT, nothing rotated', async () => {
+    const { gl, conn, fake } = await setup({ maxLifetimeDays: 30 })
+    const t = fake.state.addToken({ name: 'never', expiresAt: null })
+    const err = (await caught(gl.rotate(conn, String(t.id)))) as ProviderError
+    expect(err.kind).toBe('CONFLICT')
+    expect(err.message).toContain('instance allows shorter token lifetimes')
+    expect(fake.state.tokens.get(t.id)?.revoked).toBe(false)
+    const ok = await gl.rotate({ ...conn, maxTokenLifetimeDays: 30 }, String(t.id))
+    expect(ok.newExpiresAt).toBe(Date.UTC(2026, 0, 15) + 30 * 86_400_000)
+  })
+
+  it('a 401 on a token id that is not yours is "not found or not yours", not "paste a new token"', async () => {
+    const { gl, conn, fake } = await setup()
+    const theirs = fake.state.addToken({ name: 'theirs', userId: 2 })
+    for (const id of [String(theirs.id), '999999']) {
+      const err = (await caught(gl.rotate(conn, id))) as ProviderError
+      expect(err.kind).toBe('NOT_FOUND')
+      expect(err.status).toBe(401)
+      expect(err.message).toContain('did not find this token, or it is not yours')
+      expect(err.message).not.toContain('paste')
+    }
+    expect(fake.state.tokens.get(theirs.id)?.revoked).toBe(false)
+    const del = (await caught(gl.revoke(conn, String(theirs.id)))) as ProviderError
+    expect(del.kind).toBe('FORBIDDEN')
+    expect(del.message).toContain('belongs to another user')
+  })
+
+  it('lists, rotates and revokes project and group access tokens', async () => {
+    const { gl, conn, fake } = await setup({ resources: ['project:12', 'group:acme/platform'] })
+    const deploy = fake.state.addToken({
+      name: 'deploy',
+      resource: 'project:12',
+      createdAt: '2025-12-16T00:00:00Z',
+      expiresAt: '2026-01-15',
+    })
+    const bot = fake.state.addToken({ name: 'bot', resource: 'group:acme/platform', expiresAt: '2026-06-01' })
+    const c = { ...conn, resources: ['project:12', 'group:acme/platform'] }
+    const keys = await gl.list(c)
+    expect(keys.map((k) => k.remoteId)).toEqual(
+      expect.arrayContaining([`project:12:${deploy.id}`, `group:acme/platform:${bot.id}`]),
+    )
+    expect(keys.find((k) => k.remoteId === `project:12:${deploy.id}`)?.name).toBe('deploy (project 12)')
+    const r = await gl.rotate(c, `project:12:${deploy.id}`)
+    expect(r.newRemoteId).toMatch(/^project:12:\d+$/)
+    expect(r.newExpiresAt).toBe(Date.UTC(2026, 0, 15) + 30 * 86_400_000)
+    expect(fake.count(GL_ROUTES.resourceRotate)).toBe(1)
+    expect(fake.state.tokens.get(deploy.id)?.revoked).toBe(true)
+    expect(await gl.revoke(c, `group:acme/platform:${bot.id}`)).toEqual({ alreadyGone: false })
+    expect(fake.state.tokens.get(bot.id)?.revoked).toBe(true)
+    const missing = (await caught(gl.list({ ...conn, resources: ['project:404'] }))) as ProviderError
+    expect(missing.kind).toBe('NOT_FOUND')
+    expect(missing.message).toContain('project or group')
   })
 
   it('never rotates with an old token: it checks first and sends nothing', async () => {

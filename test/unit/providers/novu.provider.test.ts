@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   NovuProvider,
   ProviderError,
+  ProviderNeedsDashboardError,
+  novuDashboardUrl,
   novuEndpoints,
   novuEndpointsForBaseUrl,
   novuKeyHash,
@@ -221,20 +223,61 @@ describe('NovuProvider: environments, keys, verify', () => {
 })
 
 describe('NovuProvider: single-phase regenerate', () => {
-  it('explains that current servers refuse regenerate over an API key', async () => {
+  it('current servers refuse regenerate over an API key: guided fallback with the environment dashboard', async () => {
     const { novu, conn, fake } = await setup()
     const err = (await caught(
       novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'single' }),
-    )) as ProviderError
+    )) as ProviderNeedsDashboardError
+    expect(err).toBeInstanceOf(ProviderNeedsDashboardError)
     expect(err.kind).toBe('UNSUPPORTED')
-    expect(err.message).toContain(
-      'Current Novu servers do not allow regenerating the secret key with an API key',
-    )
-    expect(err.message).toContain(
-      'Regenerate the key in the Novu dashboard (Settings → API Keys) and paste the new key',
-    )
+    expect(err.step).toBe('rotate')
+    expect(err.message).toContain('Novu answered "API endpoint not available"')
+    expect(err.message).toContain('the key was not revoked')
+    expect(err.message).not.toMatch(/was revoked, regenerated/)
+    // The fake is a self-hosted URL: the dashboard is named, with the environment.
+    expect(err.message).toContain('your Novu dashboard (Development → Settings → API Keys)')
     expect(fake.count(NOVU_ROUTES.regenerate)).toBe(1)
     expect(fake.state.keyOf('Development')).toBe(conn.token)
+  })
+
+  it('the older "API endpoint not accessible" wording is the same guided fallback, never "revoked"', async () => {
+    const { novu, conn, fake } = await setup({ notExternalMessage: 'API endpoint not accessible' })
+    const err = (await caught(novu.rotate(conn, novuKeyHash(conn.token)))) as ProviderNeedsDashboardError
+    expect(err).toBeInstanceOf(ProviderNeedsDashboardError)
+    expect(err.message).toContain('"API endpoint not accessible"')
+    // Tried the API path once (create), then stopped: no regenerate attempt on top.
+    expect(fake.count(NOVU_ROUTES.createKey)).toBe(1)
+    expect(fake.count(NOVU_ROUTES.regenerate)).toBe(0)
+    expect(fake.state.env('Development').apiKeys).toHaveLength(1)
+  })
+
+  it("as Novu's code has it, an ApiKey cannot create or delete keys: rotate and revoke go guided", async () => {
+    const { novu, conn, fake } = await setup()
+    const rot = (await caught(
+      novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual' }),
+    )) as ProviderNeedsDashboardError
+    expect(rot).toBeInstanceOf(ProviderNeedsDashboardError)
+    expect(rot.message).toContain('Create the new secret key in')
+    fake.state.env('Development').apiKeys.push({
+      key: 'b'.repeat(32),
+      _userId: fake.state.userId,
+      hash: novuKeyHash('b'.repeat(32)),
+    })
+    const rev = (await caught(novu.revoke(conn, novuKeyHash('b'.repeat(32))))) as ProviderNeedsDashboardError
+    expect(rev).toBeInstanceOf(ProviderNeedsDashboardError)
+    expect(rev.step).toBe('revoke')
+    expect(rev.message).toContain('Delete the old secret key in')
+    expect(fake.state.env('Development').apiKeys).toHaveLength(2)
+  })
+
+  it('links the cloud dashboard page of the environment', () => {
+    expect(novuDashboardUrl('https://api.novu.co/v1', { id: 'abc', slug: 'dev_x' })).toBe(
+      'https://dashboard.novu.co/env/dev_x/api-keys',
+    )
+    expect(novuDashboardUrl('https://eu.api.novu.co', { id: 'abc' })).toBe(
+      'https://eu.dashboard.novu.co/env/abc/api-keys',
+    )
+    expect(novuDashboardUrl('http://127.0.0.1:9', { id: 'abc' })).toBeNull()
   })
 
   it('regenerates on servers that allow it: one new key, old key 401, other environment untouched', async () => {
@@ -280,7 +323,7 @@ describe('NovuProvider: single-phase regenerate', () => {
 
 describe('NovuProvider: rolling two-key rotation', () => {
   it('adds a second key (old first), both authenticate, then deleting the old one by hash kills it', async () => {
-    const { novu, conn, fake, clock } = await setup()
+    const { novu, conn, fake, clock } = await setup({ keyManagementViaApiKey: true })
     const oldId = novuKeyHash(conn.token)
     const r = await novu.rotate(conn, oldId, { strategy: 'dual', overlapMs: 3_600_000 })
     expect(r).toMatchObject({
@@ -307,7 +350,7 @@ describe('NovuProvider: rolling two-key rotation', () => {
   })
 
   it('enforces the two-key limit (without sending) and the last-key rule', async () => {
-    const { novu, conn, fake } = await setup()
+    const { novu, conn, fake } = await setup({ keyManagementViaApiKey: true })
     const r = await novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual' })
     const again = (await caught(
       novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual' }),
@@ -331,7 +374,7 @@ describe('NovuProvider: rolling two-key rotation', () => {
   })
 
   it('handles the documented 204 answer to delete', async () => {
-    const { novu, conn } = await setup({ deleteStatus: 204 })
+    const { novu, conn } = await setup({ keyManagementViaApiKey: true, deleteStatus: 204 })
     const r = await novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual' })
     expect(await novu.revoke({ ...conn, token: r.newSecret }, novuKeyHash(conn.token))).toEqual({
       alreadyGone: false,
@@ -339,7 +382,7 @@ describe('NovuProvider: rolling two-key rotation', () => {
   })
 
   it('explains 403 when the organization has no multiple keys', async () => {
-    const { novu, conn } = await setup({ multipleKeys: false })
+    const { novu, conn } = await setup({ keyManagementViaApiKey: true, multipleKeys: false })
     const err = (await caught(
       novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual' }),
     )) as ProviderError
@@ -351,7 +394,11 @@ describe('NovuProvider: rolling two-key rotation', () => {
   })
 
   it('prefer-dual falls back to regenerate on 403, with the reason', async () => {
-    const { novu, conn, fake } = await setup({ multipleKeys: false, regenerateViaApiKey: true })
+    const { novu, conn, fake } = await setup({
+      keyManagementViaApiKey: true,
+      multipleKeys: false,
+      regenerateViaApiKey: true,
+    })
     const r = await novu.rotate(conn, novuKeyHash(conn.token))
     expect(r.strategy).toBe('single')
     expect(r.fallbackReason).toContain('does not allow a second secret key')
@@ -362,14 +409,14 @@ describe('NovuProvider: rolling two-key rotation', () => {
   it('prefer-dual on a server without the rolling routes falls back, and explains the dashboard', async () => {
     const { novu, conn } = await setup({ rollingRoutes: false })
     const err = (await caught(novu.rotate(conn, novuKeyHash(conn.token)))) as ProviderError
-    expect(err.kind).toBe('UNSUPPORTED')
-    expect(err.message).toContain('Regenerate the key in the Novu dashboard')
+    expect(err).toBeInstanceOf(ProviderNeedsDashboardError)
+    expect(err.message).toContain('Create the new secret key in your Novu dashboard')
   })
 })
 
 describe('NovuProvider: lost answers', () => {
   it('a dropped create answer is OUTCOME_UNKNOWN, sent once, and settling recovers the new key', async () => {
-    const { novu, conn, fake } = await setup()
+    const { novu, conn, fake } = await setup({ keyManagementViaApiKey: true })
     const oldId = novuKeyHash(conn.token)
     fake.setMode({ kind: 'drop', route: NOVU_ROUTES.createKey })
     const err = (await caught(novu.rotate(conn, oldId, { strategy: 'dual' }))) as ProviderError
@@ -427,7 +474,7 @@ describe('NovuProvider: lost answers', () => {
   })
 
   it('a request dropped before it was handled settles as not rotated', async () => {
-    const { novu, conn, fake } = await setup()
+    const { novu, conn, fake } = await setup({ keyManagementViaApiKey: true })
     fake.setMode({ kind: 'drop-before', route: NOVU_ROUTES.createKey })
     const oldId = novuKeyHash(conn.token)
     expect(((await caught(novu.rotate(conn, oldId, { strategy: 'dual' }))) as ProviderError).kind).toBe(
@@ -443,7 +490,7 @@ describe('NovuProvider: lost answers', () => {
   })
 
   it('a slow rotate times out as OUTCOME_UNKNOWN without a second request', async () => {
-    const { novu, conn, fake } = await setup()
+    const { novu, conn, fake } = await setup({ keyManagementViaApiKey: true })
     fake.setMode({ kind: 'slow', delayMs: 300, route: NOVU_ROUTES.createKey })
     const err = (await caught(
       novu.rotate(conn, novuKeyHash(conn.token), { strategy: 'dual', timeoutMs: 50 }),

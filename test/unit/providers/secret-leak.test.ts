@@ -7,7 +7,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
+  AwsIamProvider,
   CloudflareProvider,
+  SendgridProvider,
   GitlabProvider,
   NovuProvider,
   ProviderError,
@@ -21,12 +23,14 @@ import { CF_ROUTES, startCloudflareFake } from '../../fakes/cloudflare.fake'
 import { GL_ROUTES, startGitlabFake } from '../../fakes/gitlab.fake'
 import type { FakeMode } from '../../fakes/http-fake'
 import { NOVU_ROUTES, startNovuFake } from '../../fakes/novu.fake'
+import { SG_ROUTES, startSendgridFake } from '../../fakes/sendgrid.fake'
 import { memoryLogger, recordingSleep, renderings } from './provider-test.helpers'
 
 const CANARY = {
   novu: 'KsCanaryNovu0123456789abcdefABCD',
   cloudflare: 'KsCanaryCloudflare0123456789abcdefghijklmnopq',
   gitlab: 'KsCanaryGitlab0123456789abcdef',
+  aws: 'KsCanaryAwsSecret0123456789abcdefghijklmn',
 } as const
 
 interface Target {
@@ -57,10 +61,14 @@ async function targets(): Promise<Target[]> {
   const cf = await startCloudflareFake({ tokens: [{ name: 'admin', secret: CANARY.cloudflare }] })
   const gl = await startGitlabFake({ tokens: [] })
   const glCanary = gl.state.addToken({ name: 'canary', secret: CANARY.gitlab })
+  const sg = await startSendgridFake()
+  const sgCanary = sg.secretOf('keyshelf')
+  const sgId = [...sg.keys.values()].find((k) => k.name === 'keyshelf')?.id ?? ''
   closers.push(
     () => novu.close(),
     () => cf.close(),
     () => gl.close(),
+    () => sg.close(),
   )
   const deps = (f: typeof fetch, logger: ReturnType<typeof memoryLogger>) => ({
     fetch: f,
@@ -100,6 +108,16 @@ async function targets(): Promise<Target[]> {
       rotateRoute: GL_ROUTES.rotateSelf,
       close: () => gl.close(),
     },
+    {
+      kind: 'sendgrid',
+      canary: sgCanary,
+      conn: { baseUrl: sg.url, token: sgCanary },
+      remoteId: sgId,
+      make: (f, l) => new SendgridProvider(deps(f, l)),
+      setMode: (m) => sg.setMode(m),
+      rotateRoute: SG_ROUTES.create,
+      close: () => sg.close(),
+    },
   ]
 }
 
@@ -125,9 +143,11 @@ function echoResponse(kind: ProviderKind, status: number, cred: string): Respons
             messages: [],
             result: null,
           }
-        : status === 401
-          ? { error: 'invalid_token', error_description: `Token ${cred} was revoked.` }
-          : { message: `${status} token ${cred} already revoked` }
+        : kind === 'sendgrid'
+          ? { errors: [{ field: null, message: `key ${cred} is bad` }] }
+          : status === 401
+            ? { error: 'invalid_token', error_description: `Token ${cred} was revoked.` }
+            : { message: `${status} token ${cred} already revoked` }
   return new Response(JSON.stringify(body), { status, headers })
 }
 
@@ -232,6 +252,74 @@ describe('no secret in any error, result or log line', () => {
       const ac = new AbortController()
       ac.abort()
       await check(t, (a, x) => a.list(x.conn, { signal: ac.signal }), globalThis.fetch, `${t.kind} cancelled`)
+    }
+  }, 60_000)
+
+  it('holds for AWS IAM (the SDK, not fetch): every status with an XML error quoting the request, drops, timeouts, garbage', async () => {
+    // SigV4 never sends the secret, so a server cannot echo it; this proves the adapter and the SDK's
+    // errors do not carry it either (ProviderError never keeps the SDK error as a cause).
+    let behaviour: { status: number; drop?: boolean; slow?: boolean; raw?: string } = { status: 500 }
+    const server = createServer((req, res) => {
+      const auth = req.headers.authorization ?? ''
+      if (behaviour.drop) {
+        req.socket.destroy()
+        return
+      }
+      const answer = (): void => {
+        const codes: Record<number, string> = {
+          400: 'ValidationError',
+          401: 'InvalidClientTokenId',
+          403: 'AccessDenied',
+          404: 'NoSuchEntity',
+          409: 'LimitExceeded',
+          429: 'Throttling',
+          500: 'ServiceFailure',
+          503: 'ServiceUnavailable',
+        }
+        const body =
+          behaviour.raw ??
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${codes[behaviour.status] ?? 'Unknown'}</Code>` +
+            `<Message>Request ${auth} failed</Message></Error><RequestId>1</RequestId></ErrorResponse>`
+        res.writeHead(behaviour.status, { 'content-type': 'text/xml' })
+        res.end(body)
+      }
+      if (behaviour.slow) setTimeout(answer, 400)
+      else answer()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const t: Target = {
+      kind: 'aws-iam',
+      canary: CANARY.aws,
+      conn: { baseUrl: url, token: CANARY.aws, accessKeyId: 'AKIAKSCANARY0000TEST' },
+      remoteId: 'AKIAKSCANARY0000TEST',
+      make: (_f, l) =>
+        new AwsIamProvider({ fetch: globalThis.fetch, logger: l, retry: { timeoutMs: 150, maxRetries: 0 } }),
+      setMode: () => {},
+      rotateRoute: '',
+      close: async () => {},
+    }
+    const cases = [
+      ...[400, 401, 403, 404, 409, 429, 500, 503].map((status) => ({ status })),
+      { status: 200, raw: `<not-xml ${CANARY.aws}` },
+      { status: 200, drop: true },
+      { status: 200, slow: true },
+    ]
+    try {
+      for (const c of cases) {
+        behaviour = c
+        for (const [name, op] of Object.entries(OPS))
+          await check(t, op, globalThis.fetch, `aws ${name} ${JSON.stringify(c)}`)
+      }
+      const offline = { ...t, conn: { ...t.conn, baseUrl: 'http://127.0.0.1:9' } }
+      const injected = { ...t, conn: { ...t.conn, token: `${t.canary}\r\nx-evil: 1` } }
+      for (const [name, op] of Object.entries(OPS)) {
+        await check(offline, op, globalThis.fetch, `aws ${name} offline`)
+        await check(injected, op, globalThis.fetch, `aws ${name} header injection`)
+      }
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
     }
   }, 60_000)
 

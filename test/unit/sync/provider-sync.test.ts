@@ -66,6 +66,62 @@ describe('Cloudflare sync', () => {
     expect(victim.rotation.status).toBe('revoked')
   })
 
+  it('the connecting token carries its remote name, issued_on as last rotated and expires_on', async () => {
+    const now = Date.UTC(2026, 10, 22)
+    const issued = '2025-12-20T09:00:00Z'
+    const expires = '2027-06-01T00:00:00Z'
+    const cf = await startCloudflareFake({
+      clock: () => now,
+      tokens: [
+        { name: 'deploy-bot', issuedOn: issued, expiresOn: expires },
+        { name: 'ci', access: 'none' },
+      ],
+    })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup({ clock: () => now })
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token: cf.state.secretOf(cf.state.adminId),
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    const tok = await svc.getCredential({ id: connection.tokenCredentialId })
+    expect(tok.name).toBe('deploy-bot')
+    expect(tok.lastRotatedAt).toBe(Date.parse(issued))
+    expect(tok.expiresAt).toBe(Date.parse(expires))
+    expect(tok.rotation.status).not.toBe('ok') // 11 months old with a 90-day interval
+  })
+
+  it('an account-owned token without an account id is refused with "give the account id", saving nothing', async () => {
+    const account = { id: 'e'.repeat(32), name: 'Acme' }
+    const cf = await startCloudflareFake({
+      accounts: [account],
+      tokens: [{ name: 'acct', owner: account.id }],
+    })
+    cleanups.push(() => cf.close())
+    const { svc, appId } = await setup()
+    const token = cf.state.secretOf(cf.state.adminId)
+    const r = await dispatch(svc, 'connectProvider', {
+      appId,
+      provider: 'cloudflare',
+      token,
+      environmentName: 'Production',
+      apiUrl: cf.url,
+    })
+    expect(r.ok ? '' : r.error.message).toContain('account id')
+    expect(await svc.listCredentials({ appId })).toHaveLength(0)
+    const ok = await svc.connectProvider({
+      appId,
+      provider: 'cloudflare',
+      token,
+      environmentName: 'Production',
+      apiUrl: cf.url,
+      accountId: account.id,
+    })
+    expect(ok.summary.added + ok.summary.updated + ok.summary.unchanged).toBe(1)
+  })
+
   it('a failed sync (500, 401, timeout) changes nothing and says what happened', async () => {
     const cf = await startCloudflareFake({ tokens: 60 })
     cleanups.push(() => cf.close())
@@ -270,7 +326,8 @@ describe('Novu sync', () => {
 
   it('rotates with the rolling two-key flow when asked for an overlap, and deletes the old key after it', async () => {
     let now = Date.UTC(2026, 10, 22)
-    const novu = await startNovuFake()
+    // Novu's docs: an API key may create and delete keys (its code says otherwise; see the next tests).
+    const novu = await startNovuFake({ keyManagementViaApiKey: true })
     cleanups.push(() => novu.close())
     const { svc, appId } = await setup({ clock: () => now })
     const { connection } = await svc.connectProvider({
@@ -279,17 +336,100 @@ describe('Novu sync', () => {
       token: novu.state.keyOf('Development'),
       apiUrl: novu.url,
     })
+    const countBefore = (await svc.listCredentials({ appId })).length
     const out = await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId, overlapHours: 12 })
     expect(out.strategy).toBe('dual')
     expect(out.oldKeyState).toBe('valid-until')
     expect(novu.state.env('Development').apiKeys).toHaveLength(2)
     const h = await svc.history({ credentialId: connection.tokenCredentialId })
     expect(h[0]!.validUntil).toBe(now + 12 * 3_600_000)
+    // During the overlap, sync sees both keys: the old one is the previous version, not a new active key.
+    for (let i = 0; i < 2; i++) {
+      const during = await svc.syncProviders({ appId })
+      expect(during[0]!.added).toBe(0)
+      expect(during[0]!.notes.join(' ')).toContain('is the previous value of')
+    }
+    const creds = await svc.listCredentials({ appId })
+    expect(creds).toHaveLength(countBefore)
+    expect(
+      creds.filter((c) => c.fields.some((f) => f.envVar.startsWith('NOVU_') && f.kind === 'secret')),
+    ).toHaveLength(1)
     now += 13 * 3_600_000
     const s = await svc.syncProviders({ appId })
     expect(s[0]!.finishedOverlaps).toBe(1)
     expect(novu.state.env('Development').apiKeys).toHaveLength(1)
     expect(novu.count(NOVU_ROUTES.deleteKey)).toBe(1)
+  })
+
+  it('a second key made in the dashboard and pasted in is recognised by sync as the new value, the old one as previous', async () => {
+    const novu = await startNovuFake() // Novu's code: key management is dashboard-only for API keys
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup()
+    const oldKey = novu.state.keyOf('Development')
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: oldKey,
+      apiUrl: novu.url,
+    })
+    const countBefore = (await svc.listCredentials({ appId })).length
+    const r = await dispatch(svc, 'rotateViaProvider', {
+      credentialId: connection.tokenCredentialId,
+      overlapHours: 24,
+    })
+    expect(r.ok).toBe(false)
+    const msg = r.ok ? '' : r.error.message
+    expect(msg).toContain('API endpoint not available')
+    expect(msg).toContain('was not revoked')
+    expect(msg).toContain('Create the new secret key in')
+    // The user does it in the dashboard (a Bearer session), then pastes the new key with an overlap.
+    const created = await fetch(`${novu.url}/v1/environments/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${novu.state.bearerFor('Development')}` },
+    })
+    const keys = ((await created.json()) as { data: { key: string }[] }).data
+    const newKey = keys[1]!.key
+    const cred = await svc.getCredential({ id: connection.tokenCredentialId })
+    await svc.rotate({
+      credentialId: cred.id,
+      values: [{ fieldId: cred.fields[0]!.id, value: newKey }],
+      overlapHours: 24,
+    })
+    const synced = await svc.syncProviders({ appId })
+    expect(synced[0]!.added).toBe(0)
+    expect(synced[0]!.notes.join(' ')).toContain('is the previous value of')
+    const after = await svc.listCredentials({ appId })
+    expect(after).toHaveLength(countBefore)
+    const conn = after.find((c) => c.id === connection.tokenCredentialId)!
+    expect(svc.readValue(conn.id, conn.fields[0]!.id)).toBe(newKey)
+    expect(conn.status).toBe('active')
+  })
+
+  it("finish-rotation deletes the old key at the provider; with Novu's code it points to the dashboard", async () => {
+    let now = Date.UTC(2026, 10, 22)
+    const novu = await startNovuFake({ keyManagementViaApiKey: true })
+    cleanups.push(() => novu.close())
+    const { svc, appId } = await setup({ clock: () => now })
+    const { connection } = await svc.connectProvider({
+      appId,
+      provider: 'novu',
+      token: novu.state.keyOf('Development'),
+      apiUrl: novu.url,
+    })
+    await svc.rotateViaProvider({ credentialId: connection.tokenCredentialId, overlapHours: 12 })
+    // Now the server follows Novu's code: delete over an API key is refused, and sync says where to do it.
+    novu.state.options.keyManagementViaApiKey = false
+    now += 13 * 3_600_000
+    const s = await svc.syncProviders({ appId })
+    expect(s[0]!.finishedOverlaps).toBe(0)
+    expect(s[0]!.notes.join(' ')).toContain('Delete the old secret key in')
+    novu.state.options.keyManagementViaApiKey = true
+    const done = await svc.providers.finishRotation(connection.tokenCredentialId)
+    expect(done).toMatchObject({ deleted: true, alreadyGone: false })
+    expect(novu.state.env('Development').apiKeys).toHaveLength(1)
+    const again = await svc.providers.finishRotation(connection.tokenCredentialId)
+    expect(again.deleted).toBe(false)
+    expect(again.message).toContain('no two-key rotation is open')
   })
 
   it('explains that current servers refuse regenerate through an API key', async () => {

@@ -66,12 +66,21 @@ interface CfError {
   message: string | null
 }
 
-function firstError(body: unknown): CfError {
+function firstError(body: unknown): CfError & { chain: string[] } {
   if (!isRecord(body) || !Array.isArray(body.errors) || body.errors.length === 0)
-    return { code: null, message: null }
+    return { code: null, message: null, chain: [] }
   const e: unknown = body.errors[0]
-  return { code: str(e, 'code'), message: str(e, 'message') }
+  const chain =
+    isRecord(e) && Array.isArray(e.error_chain)
+      ? e.error_chain.map((c) => str(c, 'code')).filter((c): c is string => c !== null)
+      : []
+  return { code: str(e, 'code'), message: str(e, 'message'), chain }
 }
+
+/** Cloudflare's "the Authorization header is malformed" codes (the token is not even shaped like one). */
+const MALFORMED_CODES = new Set(['6003', '6111'])
+/** "No route for the URI": a wrong base URL or account id, never "the token is gone". */
+const NO_ROUTE = '7003'
 
 /**
  * Cloudflare user or account API tokens (`conn.accountId` selects account tokens): list all pages, verify,
@@ -97,7 +106,14 @@ export class CloudflareProvider implements ProviderAdapter {
   }
 
   async listEnvironments(conn: ProviderConnection, opts: ListOptions = {}): Promise<RemoteEnvironment[]> {
-    const accounts = await this.paged(conn, '/accounts', 'accounts', opts)
+    let accounts: unknown[]
+    try {
+      accounts = await this.paged(conn, '/accounts', 'accounts', opts)
+    } catch (err) {
+      // An account-owned token may not list accounts (400, code 1001): its account is the one it was given.
+      if (conn.accountId === undefined || !isProviderError(err) || err.providerCode !== '1001') throw err
+      accounts = [{ id: conn.accountId, name: conn.accountId }]
+    }
     return accounts.map((a) => {
       const id = str(a, 'id')
       if (!id) throw badResponse('cloudflare', OPERATION.accounts, 200)
@@ -134,9 +150,36 @@ export class CloudflareProvider implements ProviderAdapter {
       }
     } catch (err) {
       if (isProviderError(err, 'AUTH')) {
+        if (
+          probe.accountId === undefined &&
+          err.providerCode === '1000' &&
+          (await this.accountOwned(probe, opts))
+        ) {
+          return {
+            valid: false,
+            remoteId: null,
+            status: 'active',
+            expiresAt: null,
+            needsAccountId: true,
+            reason:
+              'This looks like an account-owned API token: Cloudflare does not let it read user tokens or list ' +
+              'accounts (it answered code 1001). Give the account id (32 hexadecimal characters, on the account’s ' +
+              'Overview page) and connect again',
+          }
+        }
         return { valid: false, remoteId: null, status: 'revoked', expiresAt: null, reason: err.message }
       }
       throw err
+    }
+  }
+
+  /** True when `GET /accounts` answers 400 code 1001: the token exists but is owned by an account. */
+  private async accountOwned(conn: ProviderConnection, opts: CallOptions): Promise<boolean> {
+    try {
+      await this.call(conn, 'GET', '/accounts?page=1&per_page=5', 'accounts', opts)
+      return false
+    } catch (err) {
+      return isProviderError(err) && err.status === 400 && err.providerCode === '1001'
     }
   }
 
@@ -184,7 +227,8 @@ export class CloudflareProvider implements ProviderAdapter {
       await this.call(conn, 'DELETE', `${this.tokensPath(conn)}/${remoteId}`, 'delete', opts)
       return { alreadyGone: false }
     } catch (err) {
-      if (isProviderError(err, 'NOT_FOUND')) return { alreadyGone: true }
+      // Only "token not found" means already gone; "no route" (7003) is a wrong URL or account.
+      if (isProviderError(err, 'NOT_FOUND') && err.providerCode !== NO_ROUTE) return { alreadyGone: true }
       throw err
     }
   }
@@ -386,6 +430,16 @@ export class CloudflareProvider implements ProviderAdapter {
       status: res.status,
       providerCode: e.code,
     }
+    if (
+      res.status === 400 &&
+      (MALFORMED_CODES.has(e.code ?? '') || e.chain.some((c) => MALFORMED_CODES.has(c)))
+    ) {
+      return new ProviderError(
+        { ...base, kind: 'AUTH' },
+        'Cloudflare says the API token is malformed: it is not shaped like a token (a part is missing, or extra ' +
+          `characters were pasted)${q}. Nothing was changed. Copy the token again from ${DASHBOARD} and paste it whole.`,
+      )
+    }
     if (res.status === 401 || e.code === '1000') {
       return new ProviderError(
         { ...base, kind: 'AUTH' },
@@ -406,7 +460,7 @@ export class CloudflareProvider implements ProviderAdapter {
           `Nothing was changed. Edit the token’s permissions in ${DASHBOARD}.`,
       )
     }
-    if (res.status === 404 && e.code === '7003') {
+    if (res.status === 404 && e.code === NO_ROUTE) {
       return new ProviderError(
         { ...base, kind: 'NOT_FOUND' },
         `Cloudflare has no such API route${q}. Check the server URL and the account id. Nothing was changed.`,

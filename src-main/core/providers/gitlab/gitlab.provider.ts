@@ -41,14 +41,51 @@ export const GITLAB_PAGE_SIZE = 100
 
 const MAX_PAGES = 1000
 
-type GlOp = 'self' | 'list' | 'get' | 'rotate' | 'revoke'
+type GlOp = 'self' | 'list' | 'get' | 'rotate' | 'revoke' | 'resource-list'
 
 const OPERATION: Record<GlOp, string> = {
   self: 'read the access token',
   list: 'list personal access tokens',
   get: 'read a personal access token',
-  rotate: 'rotate the personal access token',
-  revoke: 'revoke the personal access token',
+  rotate: 'rotate the access token',
+  revoke: 'revoke the access token',
+  'resource-list': 'list project or group access tokens',
+}
+
+const DAY_MS = 86_400_000
+
+/** GitLab's default maximum token lifetime (days) when the instance's own setting is not known. */
+export const GITLAB_DEFAULT_MAX_LIFETIME_DAYS = 365
+
+/** A token's address: a personal access token, or a project/group access token. */
+type GlTarget = { kind: 'pat'; id: string } | { kind: 'project' | 'group'; resource: string; id: string }
+
+const RESOURCE_ID = /^(project|group):(.+):(\d+)$/
+
+/** Parses a remote id: `123` (personal) or `project:<id or path>:<token id>` / `group:…:…`. */
+function parseTarget(remoteId: string): GlTarget | null {
+  if (/^\d+$/.test(remoteId)) return { kind: 'pat', id: remoteId }
+  const m = RESOURCE_ID.exec(remoteId)
+  if (!m?.[1] || !m[2] || !m[3]) return null
+  return { kind: m[1] as 'project' | 'group', resource: m[2], id: m[3] }
+}
+
+/** The REST path of a token. */
+function targetPath(t: GlTarget): string {
+  if (t.kind === 'pat') return `/personal_access_tokens/${t.id}`
+  return `/${t.kind}s/${encodeURIComponent(t.resource)}/access_tokens/${t.id}`
+}
+
+function targetId(t: GlTarget, id: string): string {
+  return t.kind === 'pat' ? id : `${t.kind}:${t.resource}:${id}`
+}
+
+function utcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS
+}
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
 }
 
 const SETTINGS = 'GitLab (User settings → Access tokens)'
@@ -137,7 +174,40 @@ export class GitlabProvider implements ProviderAdapter {
       if (res.body.length === 0) break
       if (next !== null ? next.trim() === '' : res.body.length < GITLAB_PAGE_SIZE) break
     }
+    for (const r of conn.resources ?? []) all.push(...(await this.listResource(conn, r, self.id, opts)))
     return all
+  }
+
+  /** The access tokens of one project or group (`project:<id>` / `group:<id>`). */
+  private async listResource(
+    conn: ProviderConnection,
+    resource: string,
+    selfId: string,
+    opts: ListOptions,
+  ): Promise<RemoteKey[]> {
+    const m = /^(project|group):(.+)$/.exec(resource)
+    if (!m?.[1] || !m[2]) {
+      throw new ProviderError(
+        { kind: 'NOT_FOUND', provider: 'gitlab', operation: OPERATION['resource-list'] },
+        `"${resource.slice(0, 80)}" is not a project or group: write project:<id or path> or group:<id or path>.`,
+      )
+    }
+    const kind = m[1] as 'project' | 'group'
+    const out: RemoteKey[] = []
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const path = `/${kind}s/${encodeURIComponent(m[2])}/access_tokens?per_page=${GITLAB_PAGE_SIZE}&page=${page}`
+      const res = await this.call(conn, 'GET', path, 'resource-list', opts)
+      if (!Array.isArray(res.body)) throw badResponse('gitlab', OPERATION['resource-list'], res.status)
+      for (const raw of res.body) {
+        const t = this.parseToken(raw, 'resource-list', res.status)
+        const key = this.toRemoteKey(t, selfId)
+        out.push({ ...key, remoteId: `${kind}:${m[2]}:${t.id}`, name: `${t.name} (${kind} ${m[2]})` })
+      }
+      const next = res.headers.get('x-next-page')
+      if (res.body.length === 0 || (next !== null ? next.trim() === '' : res.body.length < GITLAB_PAGE_SIZE))
+        break
+    }
+    return out
   }
 
   async verify(conn: ProviderConnection, secret?: string, opts: CallOptions = {}): Promise<VerifyResult> {
@@ -163,7 +233,7 @@ export class GitlabProvider implements ProviderAdapter {
           'Choose single-step rotation.',
       )
     }
-    this.checkId(remoteId)
+    const target = this.checkId(remoteId)
     // Reuse detection: never send a rotate authenticated by a token GitLab already revoked. A read call
     // with such a token is harmless (GitLab revokes the family only on rotate requests).
     let self: GlToken
@@ -184,11 +254,12 @@ export class GitlabProvider implements ProviderAdapter {
       }
       throw err
     }
-    const isSelf = remoteId === self.id
+    const isSelf = target.id === self.id
+    let current: GlToken = self
     if (!isSelf) {
-      const got = await this.call(conn, 'GET', `/personal_access_tokens/${remoteId}`, 'get', opts)
-      const target = this.parseToken(got.body, 'get', got.status)
-      if (target.revoked) {
+      const got = await this.call(conn, 'GET', targetPath(target), 'get', opts)
+      current = this.parseToken(got.body, 'get', got.status)
+      if (current.revoked) {
         throw new ProviderError(
           { kind: 'CONFLICT', provider: 'gitlab', operation: OPERATION.rotate },
           'GitLab reports this token as already revoked (it may have been rotated already). Keyshelf did not send ' +
@@ -197,9 +268,12 @@ export class GitlabProvider implements ProviderAdapter {
         )
       }
     }
-    const body: Record<string, string> = {}
-    if (opts.expiresAt !== undefined) body.expires_at = new Date(opts.expiresAt).toISOString().slice(0, 10)
-    const path = `/personal_access_tokens/${isSelf ? 'self' : remoteId}/rotate`
+    const expiry =
+      opts.expiresAt !== undefined
+        ? { at: opts.expiresAt, note: null }
+        : this.keepLifetime(current, conn.maxTokenLifetimeDays ?? GITLAB_DEFAULT_MAX_LIFETIME_DAYS)
+    const body: Record<string, string> = { expires_at: isoDay(expiry.at) }
+    const path = isSelf ? '/personal_access_tokens/self/rotate' : `${targetPath(target)}/rotate`
     const res = await this.call(conn, 'POST', path, 'rotate', opts, body)
     const value = str(res.body, 'token')
     let fresh: GlToken | null
@@ -208,7 +282,7 @@ export class GitlabProvider implements ProviderAdapter {
     } catch {
       fresh = null
     }
-    if (!value || !fresh || fresh.id === remoteId) {
+    if (!value || !fresh || fresh.id === target.id) {
       throw new ProviderOutcomeUnknownError(
         { provider: 'gitlab', operation: OPERATION.rotate, status: res.status },
         'GitLab accepted the rotation but its answer did not contain a new token Keyshelf could read. The old token ' +
@@ -219,7 +293,7 @@ export class GitlabProvider implements ProviderAdapter {
     return {
       strategy: 'single',
       newSecret: value,
-      newRemoteId: fresh.id,
+      newRemoteId: targetId(target, fresh.id),
       oldRemoteId: remoteId,
       oldKeyState: 'dead',
       oldValidUntil: null,
@@ -230,14 +304,45 @@ export class GitlabProvider implements ProviderAdapter {
         opts.strategy === 'prefer-dual'
           ? 'GitLab has no two-key rotation, so the token was rotated: the old token stopped working at once.'
           : null,
-      note: null,
+      note: expiry.note,
+    }
+  }
+
+  /**
+   * The expiry that keeps a token's lifetime (expires_at − created_at, counted from today), capped by the
+   * instance maximum. Without it GitLab gives a rotated token one week on instances that require expiry.
+   */
+  private keepLifetime(t: GlToken, maxDays: number): { at: number; note: string } {
+    const today = utcDay(this.clock())
+    const max = today + maxDays * DAY_MS
+    if (t.expiresAt === null) {
+      return {
+        at: max,
+        note:
+          `The old token never expired. GitLab gives a rotated token an expiry (one week when none is asked for), so ` +
+          `Keyshelf asked for the longest one the instance allows: ${maxDays} days, until ${isoDay(max)}.`,
+      }
+    }
+    const lifetime = Math.max(DAY_MS, t.expiresAt - utcDay(t.createdAt ?? t.expiresAt - 365 * DAY_MS))
+    const days = Math.round(lifetime / DAY_MS)
+    if (today + lifetime > max) {
+      return {
+        at: max,
+        note:
+          `The old token lived ${days} days; the instance allows at most ${maxDays}, so the new token expires on ` +
+          `${isoDay(max)} (capped by the instance maximum).`,
+      }
+    }
+    return {
+      at: today + lifetime,
+      note: `The new token keeps the old one's lifetime of ${days} days: it expires on ${isoDay(today + lifetime)}.`,
     }
   }
 
   async revoke(conn: ProviderConnection, remoteId: string, opts: CallOptions = {}): Promise<RevokeResult> {
-    this.checkId(remoteId)
+    const target = this.checkId(remoteId)
     try {
-      await this.call(conn, 'DELETE', `/personal_access_tokens/${remoteId}`, 'revoke', opts)
+      await this.call(conn, 'DELETE', targetPath(target), 'revoke', opts)
       return { alreadyGone: false }
     } catch (err) {
       if (isProviderError(err, 'NOT_FOUND')) return { alreadyGone: true }
@@ -364,13 +469,15 @@ export class GitlabProvider implements ProviderAdapter {
     }
   }
 
-  private checkId(id: string): void {
-    if (!/^\d+$/.test(id)) {
+  private checkId(id: string): GlTarget {
+    const t = parseTarget(id)
+    if (!t) {
       throw new ProviderError(
-        { kind: 'NOT_FOUND', provider: 'gitlab', operation: 'find the personal access token' },
+        { kind: 'NOT_FOUND', provider: 'gitlab', operation: 'find the access token' },
         'This is not a GitLab token id. Sync with GitLab first, then try again.',
       )
     }
+    return t
   }
 
   private async call(
@@ -401,8 +508,19 @@ export class GitlabProvider implements ProviderAdapter {
   private mapError(res: HttpResponse, req: HttpRequest, op: GlOp): ProviderError {
     const raw = gitlabMessage(res.body)
     const clean = raw === null ? null : scrubText(raw, req.secrets)
-    const q = quoteProvider('gitlab', clean)
-    const base = { provider: 'gitlab' as const, operation: req.operation, status: res.status }
+    const code = str(res.body, 'error')
+    const q = quoteProvider(
+      'gitlab',
+      code && !(clean ?? '').includes(code)
+        ? `${clean ? `${clean}, ` : ''}code ${scrubText(code, req.secrets, 60)}`
+        : clean,
+    )
+    const base = {
+      provider: 'gitlab' as const,
+      operation: req.operation,
+      status: res.status,
+      providerCode: code,
+    }
     if (res.status === 401) {
       const why = authFailure(res.body)
       if (why === 'revoked' && op === 'rotate') {
@@ -424,6 +542,15 @@ export class GitlabProvider implements ProviderAdapter {
         return new ProviderError(
           { ...base, kind: 'AUTH', providerCode: 'expired' },
           `The GitLab token has expired${q}. Nothing was changed. Create a new token in ${SETTINGS} and paste it.`,
+        )
+      }
+      if (op === 'get' || (op === 'rotate' && !/\/self\/rotate$/.test(req.url))) {
+        // The connection token was just accepted (self); GitLab answers 401 to a non-admin for a token id
+        // that does not exist or belongs to someone else.
+        return new ProviderError(
+          { ...base, kind: 'NOT_FOUND', providerCode: 'not-found-or-not-yours' },
+          `GitLab did not find this token, or it is not yours (GitLab answers 401 for both)${q}. Nothing was ` +
+            'changed. Sync with GitLab to refresh the token list; only tokens of the connected user can be rotated.',
         )
       }
       return new ProviderError(
@@ -452,6 +579,26 @@ export class GitlabProvider implements ProviderAdapter {
           `token, or create a new one in ${SETTINGS}.`,
       )
     }
+    if (res.status === 400 && op === 'rotate' && /expir/i.test(raw ?? '')) {
+      return new ProviderError(
+        { ...base, kind: 'CONFLICT', providerCode: 'expires_at' },
+        `GitLab refused the new token's expiry date${q}: this instance allows shorter token lifetimes than ` +
+          'Keyshelf asked for. Nothing was changed. Set the instance maximum (days) on the connection and rotate again.',
+      )
+    }
+    if (res.status === 400 && op === 'revoke') {
+      return new ProviderError(
+        { ...base, kind: 'FORBIDDEN' },
+        `GitLab refused to revoke this token: it belongs to another user${q}. Nothing was changed.`,
+      )
+    }
+    if (res.status === 404 && /(Project|Group) Not Found/i.test(raw ?? '')) {
+      return new ProviderError(
+        { ...base, kind: 'NOT_FOUND', providerCode: 'resource' },
+        `GitLab did not find the project or group, or the token may not manage its access tokens (Maintainer ` +
+          `role and the api scope are needed)${q}. Nothing was changed.`,
+      )
+    }
     if (res.status === 404) {
       return new ProviderError(
         { ...base, kind: 'NOT_FOUND' },
@@ -465,6 +612,6 @@ export class GitlabProvider implements ProviderAdapter {
         `GitLab cannot ${req.operation}: this is not a personal access token${q}. Nothing was changed.`,
       )
     }
-    return statusError('gitlab', res.status, req.operation, clean)
+    return statusError('gitlab', res.status, req.operation, clean, str(res.body, 'error'))
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../http.client'
 import {
   ProviderError,
+  ProviderNeedsDashboardError,
   ProviderOutcomeUnknownError,
   badResponse,
   isProviderError,
@@ -32,7 +33,7 @@ import type {
   RotationCheck,
   VerifyResult,
 } from '../provider.types'
-import { normaliseNovuApiUrl, novuEndpointsForBaseUrl } from './novu.regions'
+import { normaliseNovuApiUrl, novuDashboardUrl, novuEndpointsForBaseUrl } from './novu.regions'
 
 /** Novu's id for a secret key: the lowercase sha256 hex of the key (what `DELETE /api-keys/{hash}` takes). */
 export function novuKeyHash(key: string): string {
@@ -67,7 +68,15 @@ interface NovuEnvironment {
   name: string
   parentId: string | null
   identifier: string
+  slug: string | null
 }
+
+/**
+ * The guard's answers to an `ApiKey` caller on an endpoint that is not `@ExternalApiAccessible` (current and
+ * older builds). They mean "needs a dashboard session", never "the key was revoked".
+ */
+const NOT_EXTERNAL = new Set(['API endpoint not available', 'API endpoint not accessible'])
+const NOT_EXTERNAL_CODE = 'endpoint-not-external'
 
 function novuMessage(body: unknown): string | null {
   if (!isRecord(body)) return null
@@ -183,6 +192,10 @@ export class NovuProvider implements ProviderAdapter {
       try {
         return await this.addSecondKey(conn, remoteId, before, opts)
       } catch (err) {
+        // Tried once through the API; Novu's code does not open key management to API keys.
+        if (isProviderError(err) && err.providerCode === NOT_EXTERNAL_CODE) {
+          throw await this.needsDashboard(conn, opts, 'rotate', err)
+        }
         if (
           strategy === 'prefer-dual' &&
           isProviderError(err) &&
@@ -196,7 +209,15 @@ export class NovuProvider implements ProviderAdapter {
         }
       }
     }
-    const res = await this.call(conn, 'POST', '/v1/environments/api-keys/regenerate', 'regenerate', opts, {})
+    let res: HttpResponse
+    try {
+      res = await this.call(conn, 'POST', '/v1/environments/api-keys/regenerate', 'regenerate', opts, {})
+    } catch (err) {
+      if (isProviderError(err) && err.providerCode === NOT_EXTERNAL_CODE) {
+        throw await this.needsDashboard(conn, opts, 'rotate', err)
+      }
+      throw err
+    }
     const keys = this.parseKeys(res, 'regenerate', true)
     const fresh = keys.length === 1 ? keys[0] : undefined
     if (!fresh || before.some((k) => k.hash === fresh.hash))
@@ -216,6 +237,45 @@ export class NovuProvider implements ProviderAdapter {
     }
   }
 
+  /**
+   * Turns Novu's "API endpoint not available" into the guided path: the dashboard page of the connection's
+   * environment (read with a harmless read call) and what to do there. Nothing was changed at Novu.
+   */
+  private async needsDashboard(
+    conn: ProviderConnection,
+    opts: CallOptions,
+    step: 'rotate' | 'revoke',
+    cause: ProviderError,
+  ): Promise<ProviderNeedsDashboardError> {
+    const env: NovuEnvironment | null = await this.me(conn, opts).catch(() => null)
+    const url = (env && novuDashboardUrl(conn.baseUrl, env)) ?? null
+    const where = url
+      ? `${url} (${env?.name ?? 'the environment'} → API Keys)`
+      : env
+        ? `your Novu dashboard (${env.name} → Settings → API Keys)`
+        : DASHBOARD
+    const said =
+      cause.message.match(/"(API endpoint not (?:available|accessible))"/)?.[1] ??
+      'API endpoint not available'
+    const what =
+      step === 'rotate'
+        ? `Create the new secret key in ${where}, then paste it into Keyshelf (guided rotation); the old key keeps ` +
+          'working until you delete it there.'
+        : `Delete the old secret key in ${where} once nothing uses it any more.`
+    return new ProviderNeedsDashboardError(
+      {
+        provider: 'novu',
+        operation: cause.operation,
+        status: cause.status,
+        providerCode: NOT_EXTERNAL_CODE,
+        dashboardUrl: url ?? 'https://dashboard.novu.co',
+        step,
+      },
+      `Novu does not let an API key ${cause.operation} (Novu answered "${said}"), so nothing was changed and the key ` +
+        `was not revoked. ${what}`,
+    )
+  }
+
   async revoke(conn: ProviderConnection, remoteId: string, opts: CallOptions = {}): Promise<RevokeResult> {
     this.checkHash(remoteId, 'delete')
     try {
@@ -224,6 +284,9 @@ export class NovuProvider implements ProviderAdapter {
       return { alreadyGone: false }
     } catch (err) {
       if (isProviderError(err, 'NOT_FOUND')) return { alreadyGone: true }
+      if (isProviderError(err) && err.providerCode === NOT_EXTERNAL_CODE) {
+        throw await this.needsDashboard(conn, opts, 'revoke', err)
+      }
       throw err
     }
   }
@@ -328,7 +391,7 @@ export class NovuProvider implements ProviderAdapter {
     const name = str(raw, 'name')
     const identifier = str(raw, 'identifier')
     if (!id || name === null || !identifier) throw badResponse('novu', OPERATION[op], status)
-    return { id, name, identifier, parentId: str(raw, '_parentId') }
+    return { id, name, identifier, parentId: str(raw, '_parentId'), slug: str(raw, 'slug') }
   }
 
   /** Reads `data: ApiKey[]`; the key's id is its `hash` when given, else computed (older servers omit it). */
@@ -411,19 +474,11 @@ export class NovuProvider implements ProviderAdapter {
     const q = quoteProvider('novu', clean)
     const base = { provider: 'novu' as const, operation: req.operation, status: res.status }
     if (res.status === 401) {
-      if (said === 'API endpoint not available') {
-        if (op === 'regenerate') {
-          return new ProviderError(
-            { ...base, kind: 'UNSUPPORTED' },
-            'Current Novu servers do not allow regenerating the secret key with an API key (Novu answered ' +
-              `"API endpoint not available"). Nothing was changed. Regenerate the key in ${DASHBOARD} and paste the ` +
-              'new key into Keyshelf.',
-          )
-        }
+      if (said !== null && NOT_EXTERNAL.has(said)) {
         return new ProviderError(
-          { ...base, kind: 'UNSUPPORTED' },
-          `This Novu server does not let an API key ${req.operation} (Novu answered "API endpoint not available"). ` +
-            `Nothing was changed. Do it in ${DASHBOARD} instead.`,
+          { ...base, kind: 'UNSUPPORTED', providerCode: NOT_EXTERNAL_CODE },
+          `Novu does not let an API key ${req.operation} (Novu answered "${said}"), so nothing was changed and the ` +
+            `key was not revoked. Do it in ${DASHBOARD} instead.`,
         )
       }
       return new ProviderError(
@@ -460,6 +515,6 @@ export class NovuProvider implements ProviderAdapter {
         `Novu refused to ${req.operation} on this plan (payment required)${q}. Nothing was changed.`,
       )
     }
-    return statusError('novu', res.status, req.operation, clean)
+    return statusError('novu', res.status, req.operation, clean, str(res.body, 'errorId'))
   }
 }

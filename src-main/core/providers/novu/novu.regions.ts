@@ -48,3 +48,23 @@ export function novuEndpointsForBaseUrl(baseUrl: string, wsUrl?: string): NovuEn
   }
   return novuEndpoints(wsUrl ? { selfHostedApiUrl: api, selfHostedWsUrl: wsUrl } : { selfHostedApiUrl: api })
 }
+
+/**
+ * Novu's dashboards per cloud region (the v2 dashboard; its API-keys page lives under `/env/<slug>/api-keys`,
+ * where the slug is the environment's `slug` field, or its id on builds without one: that path is read from
+ * the dashboard's routes, not from an API contract, so a wrong guess still lands on the dashboard).
+ */
+export const NOVU_DASHBOARDS: Record<NovuRegion, string> = {
+  us: 'https://dashboard.novu.co',
+  eu: 'https://eu.dashboard.novu.co',
+}
+
+/**
+ * The page where a user manages the secret keys of one environment, or null for a self-hosted server
+ * (Keyshelf cannot know where its dashboard is served).
+ */
+export function novuDashboardUrl(baseUrl: string, env: { id: string; slug?: string | null }): string | null {
+  const endpoints = novuEndpointsForBaseUrl(baseUrl)
+  if (endpoints.region === 'self-hosted') return null
+  return `${NOVU_DASHBOARDS[endpoints.region]}/env/${encodeURIComponent(env.slug || env.id)}/api-keys`
+}

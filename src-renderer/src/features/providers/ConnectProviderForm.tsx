@@ -10,6 +10,8 @@ export const PROVIDER_NAMES: Record<SyncProvider, string> = {
   novu: 'Novu',
   cloudflare: 'Cloudflare',
   gitlab: 'GitLab',
+  'aws-iam': 'AWS IAM',
+  sendgrid: 'SendGrid',
 }
 
 const TOKEN: Record<SyncProvider, { label: string; hint: string }> = {
@@ -24,6 +26,14 @@ const TOKEN: Record<SyncProvider, { label: string; hint: string }> = {
   gitlab: {
     label: 'Personal access token',
     hint: 'A token with the api scope. Verified before anything is saved; stored encrypted.',
+  },
+  'aws-iam': {
+    label: 'Secret access key',
+    hint: 'The secret access key of an IAM user (its access key id goes in the next field). Verified before anything is saved; stored encrypted.',
+  },
+  sendgrid: {
+    label: 'API key',
+    hint: 'A SendGrid API key allowed to manage API keys. Verified before anything is saved; stored encrypted.',
   },
 }
 
