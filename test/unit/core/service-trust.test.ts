@@ -77,6 +77,8 @@ describe('rekey', () => {
     await svc.unlock({ password: TEST_PASSWORD })
     const oldKey = svc.dataKeyForQuickUnlock()
     const maskBefore = (await svc.getCredential({ id: v.c.id })).fields[0]!.masked
+    // Sealed meta rows (remembered export targets) must survive the rekey too.
+    svc.transaction(() => svc.repository().writeSealedMeta('export_targets', [{ path: '/tmp/x.env' }]))
     const r = await svc.rekey({ password: TEST_PASSWORD })
     expect(r.resealed).toBeGreaterThan(5)
     expect(svc.dataKeyForQuickUnlock().equals(oldKey)).toBe(false)
@@ -100,6 +102,7 @@ describe('rekey', () => {
     expect((await again.revealVersion({ versionId: h[0]!.id, fieldId: c.fields[0]!.id })).value).toBe(
       'sk_live_first_value_0001',
     )
+    expect(again.repository().readSealedMeta('export_targets', [])).toEqual([{ path: '/tmp/x.env' }])
     expect(c.fields[0]!.masked.fingerprint).not.toBe(maskBefore.fingerprint)
     expect(again.repository().mask('secret', 'sk_live_second_0002').fingerprint).toBe(
       c.fields[0]!.masked.fingerprint,
