@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { baoApi, startBaoDev, startBaoRaftCluster, type BaoCluster, type BaoServer } from '../../helpers/openbao'
+import {
+  baoApi,
+  startBaoDev,
+  startBaoRaftCluster,
+  type BaoCluster,
+  type BaoServer,
+} from '../../helpers/openbao'
 
 describe('OpenBao test peers', () => {
   let dev: BaoServer
   let raft: BaoCluster
   beforeAll(async () => {
-    ;[dev, raft] = await Promise.all([startBaoDev(), startBaoRaftCluster()])
+    // allSettled: when one fails to start, the other is still kept so afterAll stops it.
+    const [d, r] = await Promise.allSettled([startBaoDev(), startBaoRaftCluster()])
+    if (d.status === 'fulfilled') dev = d.value
+    if (r.status === 'fulfilled') raft = r.value
+    if (d.status === 'rejected') throw d.reason
+    if (r.status === 'rejected') throw r.reason
   })
   afterAll(async () => {
     await Promise.all([dev?.stop(), raft?.stop()])
@@ -17,7 +28,9 @@ describe('OpenBao test peers', () => {
     await expect(
       baoApi(dev.addr, t.reader, 'POST', 'secret/data/keyshelf/a/b/c', { data: { A: '2' } }),
     ).rejects.toThrow(/403/)
-    const out = JSON.parse(await dev.cli(['kv', 'get', '-mount=secret', 'keyshelf/a/b/c'], { token: t.reader }))
+    const out = JSON.parse(
+      await dev.cli(['kv', 'get', '-mount=secret', 'keyshelf/a/b/c'], { token: t.reader }),
+    )
     expect(out.data.data).toEqual({ A: '1' })
     await expect(baoApi(dev.addr, t.rotator, 'GET', 'secret/data/other')).rejects.toThrow(/403/)
   })
@@ -28,7 +41,9 @@ describe('OpenBao test peers', () => {
     await leader.kill()
     const next = await raft.waitForNewLeader(leader)
     expect(next.id).not.toBe(leader.id)
-    const got = (await baoApi(next.addr, raft.rootToken, 'GET', 'secret/data/x')) as { data: { data: unknown } }
+    const got = (await baoApi(next.addr, raft.rootToken, 'GET', 'secret/data/x')) as {
+      data: { data: unknown }
+    }
     expect(got.data.data).toEqual({ V: 'one' })
   })
 })
