@@ -10,7 +10,8 @@ import { TeamCasConflictError, TeamError, type TeamErrorKind } from './team.erro
  *   5xx answer (a sealed node, a standby that cannot reach an active node, a cluster mid-election) or a
  *   307 "go to the active node" redirect from a standby, the
  *   same request is sent to the next node, round after round with a growing pause, until one answers or
- *   the bound (`maxWaitMs`, `maxAttempts`) is reached; then UNREACHABLE. Writes are check-and-set, so
+ *   the bound (`maxWaitMs`, `maxAttempts`) is reached, or two whole rounds pass with no node answering at
+ *   all (the team is offline); then UNREACHABLE. Writes are check-and-set, so
  *   repeating one on another node cannot overwrite a newer value: a repeat that finds its own write already
  *   applied surfaces as a CAS conflict whose current data the caller compares.
  * - **Security.** Only https:// addresses (http:// on loopback only), checked at construction. The token
@@ -309,6 +310,8 @@ export class KvClient {
     const entries = Object.entries(customMetadata)
     if (entries.length > 64) throw this.invalid(`write the metadata of ${p}`, 'more than 64 metadata entries')
     for (const [k, v] of entries) {
+      if (v === '')
+        throw this.invalid(`write the metadata of ${p}`, `the metadata entry "${k.slice(0, 40)}" is empty`)
       if (Buffer.byteLength(k) > 128 || Buffer.byteLength(v) > 512) {
         throw this.invalid(`write the metadata of ${p}`, `the metadata entry "${k.slice(0, 40)}" is too long`)
       }
@@ -498,13 +501,18 @@ export class KvClient {
     let attempts = 0
     let lastStatus: number | null = null
     let lastWhy: string
+    // Rounds in a row in which no node answered at all: two mean the team is offline (no need to wait
+    // out the whole bound); a cluster that answers 5xx/307 while it elects a leader is waited for.
+    let silentRounds = 0
     for (let round = 0; ; round++) {
+      let answered = false
       for (let i = 0; i < this.addrs.length; i++) {
         const idx = (this.preferred + i) % this.addrs.length
         const node = this.addrs[idx]!
         attempts++
         const outcome = await this.attempt(node, spec, headers, bodyText)
         if (outcome.kind === 'answer') {
+          answered = true
           const { status } = outcome.answer
           // 5xx: sealed, or a standby that cannot reach an active node. 307/308: an OpenBao standby
           // redirecting to the active node; redirects are never followed (the token would go along), the
@@ -534,7 +542,9 @@ export class KvClient {
             operation: spec.operation,
           })
         }
-        if (attempts >= this.maxAttempts || Date.now() - started >= this.maxWaitMs) {
+        const lastOfRound = i === this.addrs.length - 1
+        if (lastOfRound) silentRounds = answered ? 0 : silentRounds + 1
+        if (attempts >= this.maxAttempts || Date.now() - started >= this.maxWaitMs || silentRounds >= 2) {
           throw new TeamError(
             { kind: 'UNREACHABLE', status: lastStatus, operation: spec.operation },
             `No team server node could ${spec.operation} (tried ${this.addrs.length} node${this.addrs.length === 1 ? '' : 's'} ` +
