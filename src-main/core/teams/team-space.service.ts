@@ -554,6 +554,13 @@ export class TeamSpaceService {
         let done = 0
         const label = `Pulling ${c.name}`
         this.progress(label, 0, keys.length)
+        // Local writes go in batches (one transaction each): what is flushed stays, so a pull that fails
+        // half-way resumes from there next time.
+        const pending: (() => void)[] = []
+        const flush = (): void => {
+          const items = pending.splice(0)
+          if (items.length > 0) this.host.transaction(() => items.forEach((apply) => apply()))
+        }
         await pool(keys, this.concurrency, async (k) => {
           const link = linksByPath.get(k.path)
           const meta = await kv.readMetadata(k.path)
@@ -563,14 +570,16 @@ export class TeamSpaceService {
             const cur = await kv.read(k.path)
             if (!cur?.data) summary.deletedRemotely++
             else {
-              this.applyRemote(c, k, link, meta, cur.data, cur.version)
+              const data = cur.data
+              pending.push(() => this.applyRemoteNow(c, k, link, meta, data, cur.version))
+              if (pending.length >= 250) flush()
               if (link) summary.updated++
               else summary.created++
             }
           }
           done++
           if (done % 100 === 0 || done === keys.length) this.progress(label, done, keys.length)
-        })
+        }).finally(flush)
       })
     } catch (err) {
       if (err instanceof TeamError && err.kind === 'UNREACHABLE') {
@@ -640,7 +649,12 @@ export class TeamSpaceService {
   }
 
   /** Writes the team's copy of one key into the local vault (one transaction with its link). */
-  private applyRemote(
+  private applyRemote(...args: Parameters<TeamSpaceService['applyRemoteNow']>): void {
+    this.host.transaction(() => this.applyRemoteNow(...args))
+  }
+
+  /** The body of {@link applyRemote}; runs inside the caller's transaction. */
+  private applyRemoteNow(
     c: TeamConnectionRecord,
     k: { path: string; slug: string; envId: string },
     link: TeamLinkRecord | undefined,
@@ -666,7 +680,7 @@ export class TeamSpaceService {
       lastRotatedAt: m.lastRotatedAt,
     }
     const repo = this.repo()
-    this.host.transaction(() => {
+    {
       let credentialId: string
       if (link) {
         const cur = this.host.credentialNow(link.credentialId)
@@ -689,7 +703,7 @@ export class TeamSpaceService {
         })
         credentialId = cur.id
       } else {
-        credentialId = this.host.createCredentialNow({
+        const input: ParsedInput<'createCredential'> = {
           environmentId: k.envId,
           ...metaPatch,
           role: '',
@@ -701,7 +715,13 @@ export class TeamSpaceService {
             kind: f.kind,
             value: data[f.envVar]!,
           })),
-        }).id
+        }
+        const taken = this.host
+          .credentialsInEnvironment(k.envId)
+          .some((x) => x.name.toLowerCase() === input.name.toLowerCase())
+        // Two team secrets may carry the same display name (one written by hand): the path slug tells them apart.
+        if (taken) input.name = `${input.name} (${k.slug})`.slice(0, 200)
+        credentialId = this.host.createCredentialNow(input).id
       }
       repo.putLink({
         credentialId,
@@ -710,7 +730,7 @@ export class TeamSpaceService {
         version,
         metaHash: metaHash(meta.customMetadata),
       })
-    })
+    }
   }
 
   // ------------------------------------------------------------------ rotate
