@@ -333,7 +333,16 @@ export class TeamSpaceService {
     const kv = this.client(c)
     try {
       await this.freshen(c, kv)
-      const out = await fn(kv)
+      let out: T
+      try {
+        out = await fn(kv)
+      } catch (err) {
+        // An AppRole token that expired or was revoked: log in again once and repeat (the server refused
+        // the first attempt, so repeating cannot write twice).
+        if (!(err instanceof TeamError) || err.kind !== 'AUTH' || c.auth.method !== 'approle') throw err
+        await this.relogin(c, kv)
+        out = await fn(kv)
+      }
       if (c.offlineSince !== null) this.save({ ...c, offlineSince: null })
       return out
     } catch (err) {
@@ -358,11 +367,19 @@ export class TeamSpaceService {
       c.tokenExpiresAt = a.leaseDurationSeconds > 0 ? this.clock() + a.leaseDurationSeconds * 1000 : null
     } catch (err) {
       if (!(err instanceof TeamError) || err.kind === 'UNREACHABLE' || c.auth.method !== 'approle') return
-      const a = await kv.loginAppRole(c.auth.roleId, c.auth.secretId, c.auth.authMount)
-      c.auth = { ...c.auth, token: a.token }
-      c.renewable = a.renewable
-      c.tokenExpiresAt = a.leaseDurationSeconds > 0 ? this.clock() + a.leaseDurationSeconds * 1000 : null
+      await this.relogin(c, kv)
+      return
     }
+    this.save(c)
+  }
+
+  /** AppRole only: a new token from the sealed role id and secret id, saved. */
+  private async relogin(c: TeamConnectionRecord, kv: KvClient): Promise<void> {
+    if (c.auth.method !== 'approle') return
+    const a = await kv.loginAppRole(c.auth.roleId, c.auth.secretId, c.auth.authMount)
+    c.auth = { ...c.auth, token: a.token }
+    c.renewable = a.renewable
+    c.tokenExpiresAt = a.leaseDurationSeconds > 0 ? this.clock() + a.leaseDurationSeconds * 1000 : null
     this.save(c)
   }
 
