@@ -52,6 +52,32 @@ export interface TeamHost {
   recordAudit(event: 'sync' | 'rotate', credentialId: string | null, details: Record<string, unknown>): void
 }
 
+/**
+ * A TeamHost over the core whose `rotate` is the local rotation, for a core whose own `rotate` goes
+ * through the team service (so a team key is written to the team first, and the local copy after).
+ */
+export function teamHostOf(
+  core: Omit<TeamHost, 'rotate'>,
+  rotateLocal: (input: ParsedInput<'rotate'>) => Promise<CredentialView>,
+): TeamHost {
+  return {
+    listApps: () => core.listApps(),
+    listEnvironments: (i) => core.listEnvironments(i),
+    createAppNow: (i) => core.createAppNow(i),
+    createEnvironmentNow: (i) => core.createEnvironmentNow(i),
+    createCredentialNow: (i) => core.createCredentialNow(i),
+    updateCredentialNow: (i) => core.updateCredentialNow(i),
+    credentialNow: (id) => core.credentialNow(id),
+    credentialsInEnvironment: (id) => core.credentialsInEnvironment(id),
+    environmentNow: (id) => core.environmentNow(id),
+    readValue: (c, f) => core.readValue(c, f),
+    rotate: rotateLocal,
+    transaction: (fn) => core.transaction(fn),
+    repository: () => core.repository(),
+    recordAudit: (e, c, d) => core.recordAudit(e, c, d),
+  }
+}
+
 /** Dependencies of the team service. */
 export interface TeamDeps {
   clock?: () => number
@@ -838,6 +864,52 @@ export class TeamSpaceService {
       `${who} changed ${cred.name} in the team "${c.name}" first (${when}). Their value is now your current one; ` +
         `the value you tried to write is kept in this key's history, nothing was lost. Rotate again if yours should win.`,
     )
+  }
+
+  // ------------------------------------------------------------------ edit
+
+  /**
+   * Edits a key's metadata (owner, expiry, rotation policy, name, tags, status). For a team key the
+   * team's custom_metadata is written first; a refused write (reader token, offline) changes nothing
+   * locally. A team key's fields and values change through rotation, not edit. `updateLocal` is the core's
+   * own edit; a local-only key goes straight to it.
+   */
+  async update(
+    input: ParsedInput<'updateCredential'>,
+    updateLocal: (i: ParsedInput<'updateCredential'>) => Promise<CredentialView>,
+  ): Promise<CredentialView> {
+    const repo = this.repo()
+    const link = repo.getLink(input.id)
+    const c = link ? repo.listConnections().find((x) => x.id === link.connectionId) : undefined
+    if (!link || !c) return updateLocal(input)
+    if (input.fields !== undefined) {
+      throw new InvalidInputError(
+        `This key lives in the team "${c.name}": change its values with a rotation, and its fields in the team space. Nothing was changed.`,
+      )
+    }
+    const cur = this.host.credentialNow(input.id)
+    const p = input.patch
+    const next: CredentialView = {
+      ...cur,
+      ...(p.name !== undefined ? { name: p.name } : {}),
+      ...(p.owner !== undefined ? { owner: p.owner } : {}),
+      ...(p.provider !== undefined ? { provider: p.provider } : {}),
+      ...(p.providerCredentialId !== undefined ? { providerCredentialId: p.providerCredentialId } : {}),
+      ...(p.status !== undefined ? { status: p.status } : {}),
+      ...(p.tags !== undefined ? { tags: p.tags } : {}),
+      ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}),
+      ...(p.lastRotatedAt !== undefined ? { lastRotatedAt: p.lastRotatedAt } : {}),
+      ...(p.rotationIntervalDays !== undefined ? { rotationIntervalDays: p.rotationIntervalDays } : {}),
+    }
+    const cm = encodeKeyMeta(keyMetaOf(next, c.displayName, this.clock()))
+    try {
+      await this.withTeam(c, (kv) => kv.writeMetadata(link.path, cm))
+    } catch (err) {
+      this.writeRefused(c, err)
+    }
+    const view = await updateLocal(input)
+    this.host.transaction(() => repo.putLink({ ...link, metaHash: metaHash(cm) }))
+    return view
   }
 
   // ------------------------------------------------------------------ report

@@ -271,6 +271,53 @@ describe('team spaces on a real OpenBao dev server', () => {
   })
 })
 
+describe('editing a team key', () => {
+  it('writes the owner to the team first (Bob sees it after a pull); a reader is refused and nothing changes', async () => {
+    const bao = await startBaoDev()
+    const [a, b, r] = await Promise.all([member(), member(), member()])
+    try {
+      const t = await bao.teamTokens()
+      const { appId, envId } = await seedAppEnv(a.svc, 'Billing', 'Production')
+      const cred = await a.svc.createCredential(credentialInput(envId, { name: 'Adyen', owner: 'old-owner' }))
+      await a.teams.connect({ name: 'b', addrs: bao.addr, login: { method: 'token', token: t.rotator } })
+      await a.teams.share(appId)
+      await b.teams.connect({ name: 'b', addrs: bao.addr, login: { method: 'token', token: t.rotator } })
+      await r.teams.connect({ name: 'b', addrs: bao.addr, login: { method: 'token', token: t.reader } })
+      await b.teams.pull()
+      await r.teams.pull()
+
+      const edited = await a.teams.update({ id: cred.id, patch: { owner: 'new-owner' } }, (i) =>
+        a.svc.updateCredential(i),
+      )
+      expect(edited.owner).toBe('new-owner')
+      const meta = JSON.parse(
+        await bao.cli(['kv', 'metadata', 'get', '-mount=secret', 'keyshelf/billing/production/adyen']),
+      )
+      expect(meta.data.custom_metadata.owner).toBe('new-owner')
+      expect(meta.data.current_version).toBe(1)
+      expect(await b.teams.pull()).toMatchObject({ updated: 1 })
+      expect((await b.svc.listCredentials({}))[0]!.owner).toBe('new-owner')
+      expect(await a.teams.pull()).toMatchObject({ unchanged: 1, updated: 0 })
+
+      const rc = (await r.svc.listCredentials({}))[0]!
+      const err = await r.teams
+        .update({ id: rc.id, patch: { owner: 'carol' } }, (i) => r.svc.updateCredential(i))
+        .catch((e: unknown) => e)
+      expect((err as TeamError).kind).toBe('FORBIDDEN')
+      expect((await r.svc.listCredentials({}))[0]!.owner).toBe('old-owner')
+      await expect(
+        a.teams.update(
+          { id: cred.id, patch: {}, fields: [{ label: '', envVar: 'X_Y', kind: 'secret' }] },
+          (i) => a.svc.updateCredential(i),
+        ),
+      ).rejects.toThrow(/lives in the team "b": change its values with a rotation/)
+    } finally {
+      await Promise.all([a.cleanup(), b.cleanup(), r.cleanup()])
+      await bao.stop()
+    }
+  })
+})
+
 describe('a team whose server goes away', () => {
   it('serves the local copy marked offline, and refuses writes without queueing them', async () => {
     const bao = await startBaoDev()
