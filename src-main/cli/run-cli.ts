@@ -4,12 +4,13 @@ import { defaultVaultPath } from '../core/vault-path'
 import { CliContext, type CliCommand, parseCommandArgs } from './cli-context'
 import { type CliIo, UsageError } from './cli-io'
 import { envCommands } from './commands/env.commands'
+import { teamCommands } from './commands/team.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
 
 /** Every command, in help order. */
-export const COMMANDS: CliCommand[] = [...vaultCommands, ...envCommands]
+export const COMMANDS: CliCommand[] = [...vaultCommands, ...envCommands, ...teamCommands]
 
 /** Stable, documented exit codes. */
 export const EXIT = { ok: 0, error: 1, due: 2, wrongPassword: 3, corrupt: 4, notFound: 5 } as const

@@ -18,6 +18,8 @@ import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { KeyshelfService, type ServiceDeps } from './service'
 import { ProviderSyncService } from './sync/provider-sync.service'
+import { TeamSpaceService, teamHostOf } from './teams/team-space.service'
+import type { CredentialView } from '../../src-shared/model'
 
 /** Everything the core needs from outside; only src-main/index.ts, the CLI and tests build one. */
 export interface CoreDeps extends ServiceDeps {
@@ -42,6 +44,8 @@ export interface CoreDeps extends ServiceDeps {
  */
 export class KeyshelfCore extends KeyshelfService implements VaultService {
   readonly providers: ProviderSyncService
+  /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys. */
+  readonly teams: TeamSpaceService
   readonly env: EnvWorkflows
   private readonly dialogs: CoreDeps['dialogs']
   private readonly progress: CoreDeps['onProgress']
@@ -60,6 +64,15 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...deps.providerOptions,
     })
+    this.teams = new TeamSpaceService(
+      teamHostOf(this, (i) => super.rotate(i)),
+      {
+        fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      },
+    )
     this.providers = new ProviderSyncService(
       this,
       {
@@ -73,6 +86,16 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       },
       deps.clock ?? Date.now,
     )
+  }
+
+  /** A team key rotates in its team first (check-and-set), then locally; other keys rotate locally. */
+  override async rotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
+    return this.teams.rotate(input)
+  }
+
+  /** A team key's metadata is written to its team first; other keys are edited locally. */
+  override async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
+    return this.teams.update(input, (i) => super.updateCredential(i))
   }
 
   async quickUnlockStatus(): Promise<QuickUnlockStatus> {
