@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src-main/core/core'
-import { TeamSpaceService } from '../src-main/core/teams/team-space.service'
 import { startBaoDev } from '../test/helpers/openbao'
 
 const TOTAL = 10_000
@@ -27,8 +26,8 @@ async function main(): Promise<void> {
   }
   try {
     const tokens = await bao.teamTokens()
-    const alice = createCore({ vaultPath: join(dir, 'alice.db') })
-    const bob = createCore({ vaultPath: join(dir, 'bob.db') })
+    const alice = createCore({ vaultPath: join(dir, 'alice.db'), fetch: countingFetch })
+    const bob = createCore({ vaultPath: join(dir, 'bob.db'), fetch: countingFetch })
     await alice.create({ password: 'bench password alice', kdf: KDF })
     await bob.create({ password: 'bench password bob', kdf: KDF })
     const app = await alice.createApp({ name: 'Big app', description: '', appId: '', tags: [], notes: '' })
@@ -69,8 +68,8 @@ async function main(): Promise<void> {
         })
       }
     })
-    const aTeams = new TeamSpaceService(alice, { fetch: countingFetch })
-    const bTeams = new TeamSpaceService(bob, { fetch: countingFetch })
+    const aTeams = alice.teams
+    const bTeams = bob.teams
     await aTeams.connect({
       name: 'bench',
       addrs: bao.addr,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_KDF } from '../src-shared/model'
 import { deriveKey } from '../src-main/core/crypto/kdf'
-import { KeyshelfService } from '../src-main/core/service'
+import { KeyshelfCore } from '../src-main/core/core'
 
 const APPS = 200
 const ENVS = ['Development', 'Staging', 'Production']
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyshelf-bench-'))
   const path = join(dir, 'vault.db')
   try {
-    const svc = new KeyshelfService({ vaultPath: path })
+    const svc = new KeyshelfCore({ vaultPath: path })
     await svc.create({ password: PASSWORD })
     const envIds: string[] = []
     for (let a = 0; a < APPS; a++) {
@@ -103,10 +103,10 @@ async function main(): Promise<void> {
     const unlocks: number[] = []
     const kdfs: number[] = []
     const salt = Buffer.alloc(16, 1)
-    let reopened = new KeyshelfService({ vaultPath: path })
+    let reopened = new KeyshelfCore({ vaultPath: path })
     for (let r = 0; r < 5; r++) {
       await reopened.close()
-      reopened = new KeyshelfService({ vaultPath: path })
+      reopened = new KeyshelfCore({ vaultPath: path })
       await reopened.dueCounts() // open the file first, as the app does at start
       const u0 = performance.now()
       await reopened.unlock({ password: PASSWORD })
@@ -119,13 +119,13 @@ async function main(): Promise<void> {
 
     // The desktop warms the rest of the overview right after unlock; measure that and a cold first search.
     await reopened.close()
-    reopened = new KeyshelfService({ vaultPath: path })
+    reopened = new KeyshelfCore({ vaultPath: path })
     await reopened.unlock({ password: PASSWORD })
     const c0 = performance.now()
     await reopened.search({ query: 'app-1 production', limit: 200 })
     const coldSearch = performance.now() - c0
     await reopened.close()
-    reopened = new KeyshelfService({ vaultPath: path })
+    reopened = new KeyshelfCore({ vaultPath: path })
     await reopened.unlock({ password: PASSWORD })
     const w0 = performance.now()
     await reopened.warmUp()

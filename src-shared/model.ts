@@ -173,6 +173,8 @@ export interface DueItem {
   rotation: RotationInfo
   expiresAt: number | null
   lastRotatedAt: number | null
+  /** The person or group to chase ('' when none); the Due view and `due --by-owner` group by it. */
+  owner: string
 }
 
 export interface KdfParams {

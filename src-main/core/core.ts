@@ -1,25 +1,54 @@
-import type { ParsedInput, VaultService } from '../../src-shared/contract'
+import type { AppSummary, ParsedInput, VaultService } from '../../src-shared/contract'
 import type {
+  App,
+  AuditEntry,
+  AuditEvent,
+  ConnectionView,
+  CredentialView,
+  DueCounts,
+  DueItem,
+  Environment,
   ExportPreview,
   ExportSaveResult,
   ImportPreview,
   ImportResult,
-  ConnectionView,
+  KdfParams,
+  Preferences,
   ProgressEvent,
   ProviderRotationOutcome,
+  QuickUnlockStatus,
+  SearchHit,
   SyncSummary,
+  VaultStatus,
   VerifyOutcome,
+  VersionView,
 } from '../../src-shared/model'
-import type { QuickUnlockStatus, VaultStatus } from '../../src-shared/model'
-import { verifyVaultPassword, type QuickUnlock } from './desktop/quick-unlock'
+import type { QuickUnlock } from './desktop/quick-unlock'
+import { EnvCommands, type SaveDialogs } from './envfile/env-commands.module'
 import { EnvWorkflows } from './envfile/env-workflows.service'
-import { KeyshelfError } from './errors'
+import { CredentialHomes, type CredentialHome, type HomeValue } from './home/credential-home'
+import { LocalVaultHome } from './home/local-vault.home'
+import { AddressingModule, type FieldAddress } from './modules/addressing.module'
+import { AppsModule } from './modules/apps.module'
+import { CredentialsModule } from './modules/credentials.module'
+import { DueModule } from './modules/due.module'
+import { EnvironmentsModule } from './modules/environments.module'
+import { HistoryModule } from './modules/history.module'
+import { stripUndefined } from './modules/overview-lookups'
+import { RotationModule, type RotateOptions } from './modules/rotation.module'
+import { SearchModule } from './modules/search.module'
+import { SessionModule } from './modules/session.module'
+import { ValuesModule } from './modules/values.module'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
-import { KeyshelfService, type ServiceDeps } from './service'
 import { ProviderSyncService } from './sync/provider-sync.service'
+import { TeamSpaceHome } from './teams/team-space.home'
 import { TeamSpaceService, teamHostOf } from './teams/team-space.service'
-import type { CredentialView } from '../../src-shared/model'
+import { VaultKernel, type ServiceDeps } from './vault/vault-kernel'
+import type { CredentialRecord, VaultRepository } from './vault/vault.repository'
+
+export type { FieldAddress } from './modules/addressing.module'
+export type { ServiceDeps } from './vault/vault-kernel'
 
 /** Everything the core needs from outside; only src-main/index.ts, the CLI and tests build one. */
 export interface CoreDeps extends ServiceDeps {
@@ -31,7 +60,7 @@ export interface CoreDeps extends ServiceDeps {
   /** Progress of long work (sync, import), forwarded to the window. */
   onProgress?: (e: ProgressEvent) => void
   /** Native dialogs (desktop only). Without it, exportSave explains to use the CLI. */
-  dialogs?: { chooseSavePath(defaultName: string): Promise<string | null> }
+  dialogs?: SaveDialogs
   /** Quick unlock through the OS keychain (desktop only). Without it, quick unlock reports unavailable. */
   quickUnlock?: QuickUnlock
   /** Test hook, see SyncDeps.afterProviderAnswer. */
@@ -39,25 +68,63 @@ export interface CoreDeps extends ServiceDeps {
 }
 
 /**
- * The whole contract: the vault service plus provider sync and rotation. This is the object IPC, the CLI
- * and the e2e harness call.
+ * The whole contract in one object, the one IPC, the CLI, the e2e harness and the tests call. It holds no
+ * behaviour: every method delegates to the module that owns it (see the module map in each field's doc).
+ * Secret values leave only through reveal, revealVersion, copy (to the clipboard port) and the explicit
+ * value readers used by export and run.
  */
-export class KeyshelfCore extends KeyshelfService implements VaultService {
-  readonly providers: ProviderSyncService
-  /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys. */
-  readonly teams: TeamSpaceService
+export class KeyshelfCore implements VaultService {
+  /** Database file, session, keys, writes/transactions, audit, overview refresh. */
+  readonly kernel: VaultKernel
+  /** Where each credential's values live (local vault today; team spaces later). */
+  readonly homes: CredentialHomes
+  /** status, create, unlock, lock, password, quick unlock. */
+  readonly session: SessionModule
+  readonly apps: AppsModule
+  readonly environments: EnvironmentsModule
+  /** Credentials and fields (metadata, edit, delete). */
+  readonly credentials: CredentialsModule
+  /** reveal, copy and the value readers for export/import/run, through the home. */
+  readonly values: ValuesModule
+  readonly rotation: RotationModule
+  readonly versions: HistoryModule
+  readonly finder: SearchModule
+  readonly due: DueModule
+  /** APP/ENV/KEY name resolution for the CLI. */
+  readonly addressing: AddressingModule
+  /** `.env` export and import over the vault (the CLI uses it directly). */
   readonly env: EnvWorkflows
-  private readonly dialogs: CoreDeps['dialogs']
-  private readonly progress: CoreDeps['onProgress']
-  private lastExportPath: string | null = null
-  private readonly quick: QuickUnlock | undefined
+  /** The window's export/import commands (dialogs, clipboard, progress). */
+  readonly envCommands: EnvCommands
+  /** Provider connections, sync, rotation and verify through provider APIs. */
+  readonly providers: ProviderSyncService
+  /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys go there first. */
+  readonly teams: TeamSpaceService
 
   constructor(deps: CoreDeps) {
-    super(deps)
+    const kernel = new VaultKernel(deps)
+    this.kernel = kernel
+    const local: CredentialHome = new LocalVaultHome(kernel)
+    this.homes = new CredentialHomes(local)
+    const teamHome = new TeamSpaceHome(kernel, local)
+    this.homes.add(teamHome)
+    this.due = new DueModule(kernel)
+    this.session = new SessionModule(kernel, this.due, deps.quickUnlock)
+    this.apps = new AppsModule(kernel)
+    this.environments = new EnvironmentsModule(kernel)
+    this.credentials = new CredentialsModule(kernel)
+    this.values = new ValuesModule(kernel, this.homes)
+    this.rotation = new RotationModule(kernel, this.homes)
+    this.versions = new HistoryModule(kernel)
+    this.finder = new SearchModule(kernel)
+    this.addressing = new AddressingModule(kernel)
     this.env = new EnvWorkflows(this)
-    this.dialogs = deps.dialogs
-    this.quick = deps.quickUnlock
-    this.progress = deps.onProgress
+    this.envCommands = new EnvCommands(this.env, {
+      clipboard: kernel.clipboard,
+      settings: kernel.settings,
+      dialogs: deps.dialogs,
+      onProgress: deps.onProgress,
+    })
     const registry = createProviderRegistry({
       fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
       ...(deps.logger ? { logger: deps.logger } : {}),
@@ -65,10 +132,11 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       ...deps.providerOptions,
     })
     this.teams = new TeamSpaceService(
-      teamHostOf(this, (i) => super.rotate(i)),
+      teamHostOf(this, async (i) => this.rotation.rotate(i)),
       {
         fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
-        ...(deps.clock ? { clock: deps.clock } : {}),
+        clock: kernel.clock,
+        home: teamHome,
         ...(deps.logger ? { logger: deps.logger } : {}),
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       },
@@ -84,72 +152,257 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
         ...(deps.afterProviderAnswer ? { afterProviderAnswer: deps.afterProviderAnswer } : {}),
       },
-      deps.clock ?? Date.now,
+      kernel.clock,
     )
   }
 
-  /** A team key rotates in its team first (check-and-set), then locally; other keys rotate locally. */
-  override async rotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
+  /** Path of the vault file, or ':memory:'. */
+  get vaultPath(): string {
+    return this.kernel.vaultPath
+  }
+
+  // ------------------------------------------------------------------ session (modules/session.module)
+
+  async status(): Promise<VaultStatus> {
+    return this.session.status()
+  }
+  async create(input: ParsedInput<'create'>): Promise<VaultStatus> {
+    return this.session.create(input)
+  }
+  async unlock(input: ParsedInput<'unlock'>): Promise<VaultStatus> {
+    return this.session.unlock(input)
+  }
+  /** Unlocks with the vault's data key (quick unlock). */
+  async unlockWithDataKey(key: Buffer): Promise<VaultStatus> {
+    return this.session.unlockWithDataKey(key)
+  }
+  async lock(): Promise<VaultStatus> {
+    return this.session.lock()
+  }
+  async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
+    return this.session.changePassword(input)
+  }
+  async quickUnlockStatus(): Promise<QuickUnlockStatus> {
+    return this.session.quickUnlockStatus()
+  }
+  async setQuickUnlock(input: ParsedInput<'setQuickUnlock'>): Promise<QuickUnlockStatus> {
+    return this.session.setQuickUnlock(input)
+  }
+  async quickUnlock(): Promise<VaultStatus> {
+    return this.session.quickUnlock()
+  }
+  /** A copy of the unlocked data key, for quick unlock only. */
+  dataKeyForQuickUnlock(): Buffer {
+    return this.kernel.dataKeyCopy()
+  }
+  /** The unlocked session's KDF parameters. */
+  kdfParams(): KdfParams {
+    return this.kernel.kdfParams()
+  }
+  /** Decrypts the rest of the overview in small steps after unlock (desktop), so the first search is warm. */
+  async warmUp(step = 250): Promise<void> {
+    return this.kernel.warmUp(step)
+  }
+  /** Locks and closes the database file. */
+  async close(): Promise<void> {
+    this.kernel.close()
+  }
+
+  // ------------------------------------------------------------------ apps and environments
+
+  async listApps(): Promise<AppSummary[]> {
+    return this.apps.listApps()
+  }
+  async createApp(input: ParsedInput<'createApp'>): Promise<App> {
+    return this.apps.createApp(input)
+  }
+  /** Synchronous createApp, usable inside {@link transaction}. */
+  createAppNow(input: ParsedInput<'createApp'>): App {
+    return this.apps.createApp(input)
+  }
+  async updateApp(input: ParsedInput<'updateApp'>): Promise<App> {
+    return this.apps.updateApp(input)
+  }
+  /** Synchronous updateApp, usable inside {@link transaction}. */
+  updateAppNow(input: ParsedInput<'updateApp'>): App {
+    return this.apps.updateApp(input)
+  }
+  async deleteApp(input: ParsedInput<'deleteApp'>): Promise<null> {
+    return this.apps.deleteApp(input)
+  }
+  async listEnvironments(input: ParsedInput<'listEnvironments'>): Promise<Environment[]> {
+    return this.environments.listEnvironments(input)
+  }
+  async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
+    return this.environments.createEnvironment(input)
+  }
+  /** Synchronous createEnvironment, usable inside {@link transaction}. */
+  createEnvironmentNow(input: ParsedInput<'createEnvironment'>): Environment {
+    return this.environments.createEnvironment(input)
+  }
+  async updateEnvironment(input: ParsedInput<'updateEnvironment'>): Promise<Environment> {
+    return this.environments.updateEnvironment(input)
+  }
+  /** Synchronous updateEnvironment, usable inside {@link transaction}. */
+  updateEnvironmentNow(input: ParsedInput<'updateEnvironment'>): Environment {
+    return this.environments.updateEnvironment(input)
+  }
+  async deleteEnvironment(input: ParsedInput<'deleteEnvironment'>): Promise<null> {
+    return this.environments.deleteEnvironment(input)
+  }
+  /** Synchronous lookup of one environment. */
+  environmentNow(id: string): Environment {
+    return this.environments.environment(id)
+  }
+
+  // ------------------------------------------------------------------ credentials and fields
+
+  async listCredentials(input: ParsedInput<'listCredentials'>): Promise<CredentialView[]> {
+    return this.credentials.listCredentials(input)
+  }
+  async getCredential(input: ParsedInput<'getCredential'>): Promise<CredentialView> {
+    return this.credentials.credential(input.id)
+  }
+  /** Synchronous view of one credential. */
+  credentialNow(id: string): CredentialView {
+    return this.credentials.credential(id)
+  }
+  /** Synchronous views of an environment's credentials. */
+  credentialsInEnvironment(environmentId: string): CredentialView[] {
+    return this.credentials.credentialsInEnvironment(environmentId)
+  }
+  async createCredential(input: ParsedInput<'createCredential'>): Promise<CredentialView> {
+    return this.credentials.createCredential(input)
+  }
+  /** Synchronous createCredential, usable inside {@link transaction}. */
+  createCredentialNow(input: ParsedInput<'createCredential'>): CredentialView {
+    return this.credentials.createCredential(input)
+  }
+  /** A team key's metadata goes to its team first (teams/team-space.service); others are edited locally. */
+  async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
+    return this.teams.update(input, async (i) => this.credentials.updateCredential(i))
+  }
+  /** Synchronous updateCredential, usable inside {@link transaction}. */
+  updateCredentialNow(input: ParsedInput<'updateCredential'>): CredentialView {
+    return this.credentials.updateCredential(input)
+  }
+  async deleteCredential(input: ParsedInput<'deleteCredential'>): Promise<null> {
+    return this.credentials.deleteCredential(input)
+  }
+  async addField(input: ParsedInput<'addField'>): Promise<CredentialView> {
+    return this.credentials.addField(input)
+  }
+
+  // ------------------------------------------------------------------ values (through the home)
+
+  async reveal(input: ParsedInput<'reveal'>): Promise<{ value: string }> {
+    return this.values.reveal(input)
+  }
+  async copy(input: ParsedInput<'copy'>): Promise<{ clearsAt: number | null }> {
+    return this.values.copy(input)
+  }
+  /** Reads one current value without auditing; callers audit what they do with it. */
+  readValue(credentialId: string, fieldId: string): string {
+    return this.values.readValue(credentialId, fieldId)
+  }
+  /** Current values of an environment for export and run (never crosses IPC raw); callers audit. */
+  readEnvironmentValues(environmentId: string, only?: readonly string[]): HomeValue[] {
+    return this.values.readEnvironmentValues(environmentId, only)
+  }
+
+  // ------------------------------------------------------------------ rotation and history
+
+  /** A team key rotates in its team first (check-and-set), then in the local copy; others rotate locally. */
+  async rotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
     return this.teams.rotate(input)
   }
-
-  /** A team key's metadata is written to its team first; other keys are edited locally. */
-  override async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
-    return this.teams.update(input, (i) => super.updateCredential(i))
+  /** Replaces field values in one transaction (see {@link RotationModule.rotateWith}). */
+  rotateWith(
+    credentialId: string,
+    values: { fieldId: string; value: string }[],
+    opts: RotateOptions,
+  ): CredentialView {
+    return this.rotation.rotateWith(credentialId, values, opts)
+  }
+  /** Sets the rotation state (e.g. 'unknown' after a lost provider answer). */
+  setRotationState(
+    credentialId: string,
+    state: CredentialRecord['rotationState'],
+    status?: CredentialRecord['status'],
+  ): void {
+    this.rotation.setRotationState(credentialId, state, status)
+  }
+  async history(input: ParsedInput<'history'>): Promise<VersionView[]> {
+    return this.versions.history(input)
+  }
+  async revealVersion(input: ParsedInput<'revealVersion'>): Promise<{ value: string }> {
+    return this.versions.revealVersion(input)
   }
 
-  async quickUnlockStatus(): Promise<QuickUnlockStatus> {
-    return (
-      this.quick?.status() ?? {
-        available: false,
-        enabled: false,
-        reason: 'Quick unlock is only available in the desktop app.',
-      }
-    )
+  // ------------------------------------------------------------------ search, due, audit, preferences
+
+  async search(input: ParsedInput<'search'>): Promise<SearchHit[]> {
+    return this.finder.search(input)
+  }
+  async dueReport(input: ParsedInput<'dueReport'>): Promise<DueItem[]> {
+    return this.due.dueReport(input)
+  }
+  async dueCounts(): Promise<DueCounts> {
+    return this.due.dueCounts()
+  }
+  async auditLog(input: ParsedInput<'auditLog'>): Promise<AuditEntry[]> {
+    return this.kernel.auditLog(input.limit ?? 200)
+  }
+  /** Records an audit event from a client (export, run, sync); details must never contain values. */
+  recordAudit(event: AuditEvent, credentialId: string | null, details: Record<string, unknown>): void {
+    this.kernel.recordAudit(event, credentialId, details)
+  }
+  async getPreferences(): Promise<Preferences> {
+    return this.kernel.settings.get()
+  }
+  async setPreferences(input: ParsedInput<'setPreferences'>): Promise<Preferences> {
+    return this.kernel.settings.set(stripUndefined(input))
   }
 
-  async setQuickUnlock(input: ParsedInput<'setQuickUnlock'>): Promise<QuickUnlockStatus> {
-    if (!this.quick) return this.quickUnlockStatus()
-    if (!input.enabled) return this.quick.disable()
-    if (input.password === undefined) {
-      throw new KeyshelfError('INVALID_INPUT', 'Enter your master password to turn on quick unlock.')
-    }
-    await verifyVaultPassword(this.vaultPath, input.password) // WRONG_PASSWORD if not
-    // The keychain keeps the vault's data key, not the password: a leaked entry opens this vault only, and
-    // survives password changes because changing the password re-wraps the same data key.
-    const key = this.dataKeyForQuickUnlock()
-    try {
-      return this.quick.enable(key.toString('base64'))
-    } finally {
-      key.fill(0)
-    }
+  // ------------------------------------------------------------------ addressing (CLI)
+
+  /** Finds an app by name (case-insensitive). */
+  appByName(name: string): App {
+    return this.addressing.appByName(name)
+  }
+  /** Finds an environment of an app by name (case-insensitive). */
+  environmentByName(appName: string, envName: string): { app: App; environment: Environment } {
+    return this.addressing.environmentByName(appName, envName)
+  }
+  /** Resolves `APP/ENV/ENV_VAR` to a field. */
+  fieldByPath(path: string): FieldAddress {
+    return this.addressing.fieldByPath(path)
+  }
+  /** Resolves `APP/ENV/NAME` to a credential, by its name or by one of its env vars. */
+  credentialByPath(path: string): { app: App; environment: Environment; credential: CredentialView } {
+    return this.addressing.credentialByPath(path)
   }
 
-  async quickUnlock(): Promise<VaultStatus> {
-    if (!this.quick)
-      throw new KeyshelfError('INVALID_INPUT', 'Quick unlock is only available in the desktop app.')
-    const key = Buffer.from(this.quick.secret(), 'base64')
-    try {
-      return await this.unlockWithDataKey(key)
-    } catch (err) {
-      if (err instanceof KeyshelfError && err.code === 'WRONG_PASSWORD') {
-        // The vault was replaced or re-created: the stored key is useless now.
-        this.quick.disable()
-        throw new KeyshelfError(
-          'WRONG_PASSWORD',
-          'Quick unlock no longer matches this vault, so it was turned off. Enter your master password.',
-        )
-      }
-      throw err
-    } finally {
-      key.fill(0)
-    }
+  // ------------------------------------------------------------------ for core modules (sync, import)
+
+  /** Runs `fn` in ONE transaction (see {@link VaultKernel.transaction}). */
+  transaction<T>(fn: () => T): T {
+    return this.kernel.transaction(fn)
   }
+  /** The unlocked repository, for core modules that own their own tables (provider sync, journal). */
+  repository(): VaultRepository {
+    return this.kernel.session().repo
+  }
+  /** Registers a hook that runs right after every successful unlock (journal recovery). */
+  onUnlock(hook: () => void): void {
+    this.kernel.onUnlock(hook)
+  }
+
+  // ------------------------------------------------------------------ providers (sync/provider-sync.service)
 
   async listConnections(input: ParsedInput<'listConnections'>): Promise<ConnectionView[]> {
     return this.providers.listConnections(input.appId)
   }
-
   async connectProvider(
     input: ParsedInput<'connectProvider'>,
   ): Promise<{ connection: ConnectionView; summary: SyncSummary }> {
@@ -163,59 +416,35 @@ export class KeyshelfCore extends KeyshelfService implements VaultService {
       ...(input.accountId !== undefined ? { accountId: input.accountId } : {}),
     })
   }
-
   async syncProviders(input: ParsedInput<'syncProviders'>): Promise<SyncSummary[]> {
     return this.providers.sync(input.appId)
   }
-
   async rotateViaProvider(input: ParsedInput<'rotateViaProvider'>): Promise<ProviderRotationOutcome> {
     return this.providers.rotateViaProvider(input.credentialId, { overlapHours: input.overlapHours })
   }
-
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
     return this.providers.verify(input.credentialId)
   }
 
+  // ------------------------------------------------------------------ .env export and import (envfile/)
+
   async exportPreview(input: ParsedInput<'exportPreview'>): Promise<ExportPreview> {
-    return this.env.preview(input)
+    return this.envCommands.exportPreview(input)
   }
-
   async exportCopy(input: ParsedInput<'exportCopy'>): Promise<{ clearsAt: number | null }> {
-    const text = this.env.render(input, 'clipboard')
-    return this.clipboard.writeSecret(text, this.settings.get().clipboardClearSeconds * 1000)
+    return this.envCommands.exportCopy(input)
   }
-
   async exportSave(input: ParsedInput<'exportSave'>): Promise<ExportSaveResult> {
-    if (!this.dialogs) {
-      throw new KeyshelfError(
-        'INVALID_INPUT',
-        'Saving a file needs the desktop app; use `keyshelf export -o FILE`.',
-      )
-    }
-    const preview = this.env.preview(input)
-    if (preview.problems.length > 0) this.env.render(input, 'check') // throws UNREPRESENTABLE, names the keys
-    const path = await this.dialogs.chooseSavePath(preview.fileName)
-    if (!path) return { cancelled: true, path: null, gitWarning: false, tracked: false }
-    // The native dialog already asked about replacing an existing file.
-    const git = await this.env.save(input, path, true)
-    this.lastExportPath = path
-    return { cancelled: false, path, gitWarning: git.inRepo && !git.ignored, tracked: git.tracked }
+    return this.envCommands.exportSave(input)
   }
-
   async gitignoreLastExport(): Promise<{ pattern: string }> {
-    if (!this.lastExportPath) throw new KeyshelfError('NOT_FOUND', 'Nothing was exported in this session.')
-    return { pattern: await this.env.ignore(this.lastExportPath) }
+    return this.envCommands.gitignoreLastExport()
   }
-
   async importPreview(input: ParsedInput<'importPreview'>): Promise<ImportPreview> {
-    return this.env.importPreview(input.environmentId, input.text)
+    return this.envCommands.importPreview(input)
   }
-
   async importApply(input: ParsedInput<'importApply'>): Promise<ImportResult> {
-    return this.env.importApply(input.environmentId, input.text, {
-      ...(input.publicVars ? { publicVars: input.publicVars } : {}),
-      onProgress: (done, total) => this.progress?.({ task: 'import', label: 'Importing keys', done, total }),
-    })
+    return this.envCommands.importApply(input)
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   ImportResult,
 } from '../../../src-shared/model'
 import { InvalidInputError } from '../errors'
-import type { KeyshelfService } from '../service'
+import type { KeyshelfCore } from '../core'
 import { findUnrepresentable, renderEnv, type EnvEntry } from './export'
 import { parseDotenv } from './parse'
 import { addToGitignore, gitIgnoreStatus, writeEnvFileAtomic, type GitIgnoreStatus } from './write-file'
@@ -31,12 +31,25 @@ export function exportFileName(format: EnvFormat, example: boolean): string {
   return '.env'
 }
 
+/** What the env workflows use of the core. */
+export type EnvHost = Pick<
+  KeyshelfCore,
+  | 'readEnvironmentValues'
+  | 'environmentNow'
+  | 'recordAudit'
+  | 'credentialsInEnvironment'
+  | 'readValue'
+  | 'transaction'
+  | 'createCredentialNow'
+  | 'rotateWith'
+>
+
 /**
  * `.env` export and import over the vault. Values are read only here and only on an explicit request;
  * every export and import is audited with what and where, never with values.
  */
 export class EnvWorkflows {
-  constructor(private readonly svc: KeyshelfService) {}
+  constructor(private readonly svc: EnvHost) {}
 
   private entries(req: ExportRequest): EnvEntry[] {
     return this.svc

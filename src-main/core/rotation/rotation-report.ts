@@ -86,6 +86,14 @@ export function reportRows(
     )
 }
 
+/** The rows that need attention (overdue, expired, due within `warnDays`), soonest first. */
+export function dueRows(keys: readonly ReportKey[], now: number, warnDays = DEFAULT_WARN_DAYS): ReportRow[] {
+  return reportRows(keys, now, warnDays).filter(
+    (r) =>
+      r.rotation.status === 'overdue' || r.rotation.status === 'expired' || r.rotation.status === 'due-soon',
+  )
+}
+
 /** Every dated event: a rotation due date, an expiry and an overlap end per key (revoked keys have none). */
 export function reportEvents(keys: readonly ReportKey[]): ReportEvent[] {
   const events: ReportEvent[] = []

@@ -18,7 +18,7 @@ import type {
   RemoteKey,
   RemoteKeyStatus,
 } from '../providers/provider.types'
-import type { KeyshelfService } from '../service'
+import type { KeyshelfCore } from '../core'
 import { SyncRepository, type ConnectionRecord, type JournalRecord } from './sync.repository'
 
 /** Default API roots per provider and region. */
@@ -78,6 +78,30 @@ function envVarFor(provider: SyncProvider, name: string, taken: Set<string>): st
   return v
 }
 
+/** What provider sync uses of the core. */
+export type SyncHost = Pick<
+  KeyshelfCore,
+  | 'createCredentialNow'
+  | 'createEnvironmentNow'
+  | 'credentialNow'
+  | 'credentialsInEnvironment'
+  | 'environmentNow'
+  | 'getCredential'
+  | 'listApps'
+  | 'listCredentials'
+  | 'listEnvironments'
+  | 'onUnlock'
+  | 'readValue'
+  | 'recordAudit'
+  | 'repository'
+  | 'rotateWith'
+  | 'setRotationState'
+  | 'transaction'
+  | 'updateCredential'
+  | 'updateCredentialNow'
+  | 'updateEnvironmentNow'
+>
+
 /**
  * Provider connections, pull-sync and rotation through provider APIs, on top of the vault service.
  * Remote calls happen first; local changes are applied in one transaction, so a failed sync changes
@@ -86,7 +110,7 @@ function envVarFor(provider: SyncProvider, name: string, taken: Set<string>): st
  */
 export class ProviderSyncService {
   constructor(
-    private readonly svc: KeyshelfService,
+    private readonly svc: SyncHost,
     private readonly deps: SyncDeps,
     private readonly clock: () => number = Date.now,
   ) {
@@ -386,7 +410,7 @@ export class ProviderSyncService {
         const status = mapStatus(rk.status)
         if (match) {
           const secretField = match.fields.find((f) => f.kind === 'secret')
-          const patch: Parameters<KeyshelfService['updateCredentialNow']>[0]['patch'] = {}
+          const patch: Parameters<KeyshelfCore['updateCredentialNow']>[0]['patch'] = {}
           if (match.status !== status) patch.status = status
           if (match.expiresAt !== rk.expiresAt) patch.expiresAt = rk.expiresAt
           if (match.providerCredentialId !== rk.remoteId) patch.providerCredentialId = rk.remoteId

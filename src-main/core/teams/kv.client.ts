@@ -10,8 +10,8 @@ import { TeamCasConflictError, TeamError, type TeamErrorKind } from './team.erro
  *   5xx answer (a sealed node, a standby that cannot reach an active node, a cluster mid-election) or a
  *   307 "go to the active node" redirect from a standby, the
  *   same request is sent to the next node, round after round with a growing pause, until one answers or
- *   the bound (`maxWaitMs`, `maxAttempts`) is reached, or two whole rounds pass with no node answering at
- *   all (the team is offline); then UNREACHABLE. Writes are check-and-set, so
+ *   the bound (`maxWaitMs`, `maxAttempts`) is reached, or two whole rounds pass in which every node
+ *   refused the connection (the team is offline; a slow node that times out is waited for); then UNREACHABLE. Writes are check-and-set, so
  *   repeating one on another node cannot overwrite a newer value: a repeat that finds its own write already
  *   applied surfaces as a CAS conflict whose current data the caller compares.
  * - **Security.** Only https:// addresses (http:// on loopback only), checked at construction. The token
@@ -33,7 +33,7 @@ export interface KvClientOptions {
   fetch?: typeof fetch
   logger?: Logger
   sleep?: (ms: number) => Promise<void>
-  /** Per-attempt timeout (default 10 s). */
+  /** Per-attempt timeout (default 15 s). */
   timeoutMs?: number
   /** Stop failing over after this long in total (default 30 s). */
   maxWaitMs?: number
@@ -176,7 +176,7 @@ export class KvClient {
     this.fetchImpl = opts.fetch ?? fetch
     this.logger = opts.logger ?? silentLogger
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
-    this.timeoutMs = opts.timeoutMs ?? 10_000
+    this.timeoutMs = opts.timeoutMs ?? 15_000
     this.maxWaitMs = opts.maxWaitMs ?? 30_000
     this.maxAttempts = opts.maxAttempts ?? 30 * this.addrs.length
   }
@@ -535,6 +535,8 @@ export class KvClient {
             throw this.refused(spec, outcome.answer, status === 403 && (await this.tokenInvalid(spec)))
           }
         } else {
+          // A timeout is a slow node, not an absent one: only refused connections count towards "offline".
+          if (outcome.why === 'no answer in time') answered = true
           lastWhy = outcome.why
           this.logger.warn('team node unreachable, trying the next', {
             node,

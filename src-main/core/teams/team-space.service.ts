@@ -88,6 +88,8 @@ export interface TeamDeps {
   kv?: Pick<KvClientOptions, 'timeoutMs' | 'maxWaitMs' | 'maxAttempts' | 'sleep'>
   /** Parallel requests during share and pull (default 8). */
   concurrency?: number
+  /** The team home: it lets the local copy take a rotation only after the team accepted it. */
+  home?: { afterTeamWrite<T>(credentialId: string, fn: () => Promise<T>): Promise<T> }
 }
 
 /** How `connect` authenticates. Secrets here are sealed in the vault, never logged. */
@@ -790,7 +792,7 @@ export class TeamSpaceService {
     const link = repo.getLink(input.credentialId)
     if (!link) return this.host.rotate(input)
     const c = repo.listConnections().find((x) => x.id === link.connectionId)
-    if (!c) return this.host.rotate(input)
+    if (!c) return this.localRotate(input)
     const cred = this.host.credentialNow(input.credentialId)
     const data: Record<string, string> = {}
     for (const f of cred.fields) data[f.envVar] = this.host.readValue(cred.id, f.id)
@@ -817,7 +819,7 @@ export class TeamSpaceService {
       this.writeRefused(c, err)
     }
     const now = this.clock()
-    const view = await this.host.rotate(input)
+    const view = await this.localRotate(input)
     const meta = encodeKeyMeta(keyMetaOf(view, c.displayName, now))
     let hash: string | undefined
     try {
@@ -833,6 +835,14 @@ export class TeamSpaceService {
     return view
   }
 
+  /** The local commit of a team rotation (the team home lets it through). */
+  private localRotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
+    const home = this.deps.home
+    return home
+      ? home.afterTeamWrite(input.credentialId, () => this.host.rotate(input))
+      : this.host.rotate(input)
+  }
+
   /** After losing check-and-set: take the winner's value, keep ours in history, and say who won. */
   private async loseConflict(
     c: TeamConnectionRecord,
@@ -844,7 +854,7 @@ export class TeamSpaceService {
     const meta = await kv.readMetadata(link.path)
     const cur = await kv.read(link.path)
     // Ours first (so it becomes a version when the winner's value is applied next).
-    await this.host.rotate({ credentialId: cred.id, values: input.values })
+    await this.localRotate({ credentialId: cred.id, values: input.values })
     if (cur?.data && meta) {
       this.applyRemote(
         c,

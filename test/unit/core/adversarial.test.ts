@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contract } from '../../../src-shared/contract'
-import { KeyshelfService } from '../../../src-main/core/service'
+import { KeyshelfCore } from '../../../src-main/core/core'
 import { credentialInput, newVault, seedAppEnv, TEST_PASSWORD } from '../../helpers/vault.helper'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -19,7 +19,7 @@ async function vault() {
 }
 
 /** Reads everything an attacker with the files would get, through every read path. */
-async function readEverything(svc: KeyshelfService): Promise<void> {
+async function readEverything(svc: KeyshelfCore): Promise<void> {
   await svc.unlock({ password: TEST_PASSWORD })
   await svc.listApps()
   for (const app of await svc.listApps()) await svc.listEnvironments({ appId: app.id })
@@ -83,7 +83,7 @@ describe('tampering', () => {
           flipped[pos]! ^= 0x20
           db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`).run(flipped, row.r)
           db.close()
-          const svc = new KeyshelfService({ vaultPath: v.path })
+          const svc = new KeyshelfCore({ vaultPath: v.path })
           const outcome = await readEverything(svc).then(
             () => 'no error',
             (e: { code?: string }) => e.code,
@@ -99,7 +99,7 @@ describe('tampering', () => {
     }
     expect(checked).toBeGreaterThan(30)
     // and after restoring, everything reads again
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     await readEverything(svc)
     await svc.close()
   }, 120_000)
@@ -110,7 +110,7 @@ describe('tampering', () => {
     const [a, b] = db.prepare('SELECT id, value_enc FROM fields').all() as { id: string; value_enc: Buffer }[]
     db.prepare('UPDATE fields SET value_enc = ? WHERE id = ?').run(b!.value_enc, a!.id)
     db.close()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     await expect(readEverything(svc)).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
     await svc.close()
   })
@@ -123,7 +123,7 @@ describe('tampering', () => {
     bytes[20]! ^= 1
     db.prepare("UPDATE meta SET value = ? WHERE key = 'wrapped_key'").run(bytes.toString('base64'))
     db.close()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     await expect(svc.unlock({ password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
     await svc.close()
   })
@@ -132,7 +132,7 @@ describe('tampering', () => {
     const v = await populated()
     const { writeFileSync } = await import('node:fs')
     writeFileSync(v.path, randomBytes(8192))
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     await expect(svc.unlock({ password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'VAULT_CORRUPT' })
   })
 })
@@ -150,7 +150,7 @@ describe('wrong password', () => {
             .digest('hex'),
         ])
     const before = snapshot()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     for (let i = 0; i < 3; i++) {
       await expect(svc.unlock({ password: `wrong-${i}` })).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
     }
@@ -244,7 +244,7 @@ describe('values round-trip exactly', () => {
       credentialInput(envId, { fields: [{ label: '', envVar: 'V', kind: 'secret', value }] }),
     )
     await v.svc.close()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     cleanups.push(() => svc.close())
     await svc.unlock({ password: TEST_PASSWORD })
     const got = (await svc.reveal({ fieldId: c.fields[0]!.id })).value

@@ -3,7 +3,7 @@ import { openDatabase } from '../../../src-main/core/db/open-database'
 import { dispatch } from '../../../src-main/core/ipc-dispatch'
 import { MemoryClipboard, MemorySettings } from '../../../src-main/core/platform-ports'
 import { DAY_MS } from '../../../src-main/core/rotation/rotation-status'
-import { KeyshelfService } from '../../../src-main/core/service'
+import { KeyshelfCore } from '../../../src-main/core/core'
 import { credentialInput, newVault, seedAppEnv, TEST_PASSWORD } from '../../helpers/vault.helper'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -20,7 +20,7 @@ async function vault(deps: Parameters<typeof newVault>[0] = {}) {
 describe('vault lifecycle', () => {
   it('reports no-vault, then unlocked after create, locked after lock', async () => {
     const v = await vault()
-    const other = new KeyshelfService({ vaultPath: v.path + '.missing' })
+    const other = new KeyshelfCore({ vaultPath: v.path + '.missing' })
     expect((await other.status()).state).toBe('no-vault')
     expect((await v.svc.status()).state).toBe('unlocked')
     expect((await v.svc.lock()).state).toBe('locked')
@@ -29,7 +29,7 @@ describe('vault lifecycle', () => {
 
   it('refuses to create over an existing vault', async () => {
     const v = await vault()
-    const again = new KeyshelfService({ vaultPath: v.path })
+    const again = new KeyshelfCore({ vaultPath: v.path })
     await expect(again.create({ password: 'another password' })).rejects.toMatchObject({
       code: 'VAULT_EXISTS',
     })
@@ -39,7 +39,7 @@ describe('vault lifecycle', () => {
     const v = await vault()
     const path = v.path + '.half'
     openDatabase(path).close() // what a create killed between schema and header leaves behind
-    const svc = new KeyshelfService({ vaultPath: path })
+    const svc = new KeyshelfCore({ vaultPath: path })
     cleanups.push(() => svc.close())
     expect((await svc.status()).state).toBe('no-vault')
     await svc.create({ password: 'a good password', kdf: { memoryKiB: 19 * 1024, iterations: 2 } })
@@ -51,7 +51,7 @@ describe('vault lifecycle', () => {
     const { envId } = await seedAppEnv(v.svc)
     await v.svc.createCredential(credentialInput(envId))
     await v.svc.close()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     cleanups.push(() => svc.close())
     await expect(svc.unlock({ password: 'wrong' })).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
     expect((await svc.status()).state).toBe('locked')
@@ -70,7 +70,7 @@ describe('vault lifecycle', () => {
     })
     await v.svc.changePassword({ current: TEST_PASSWORD, next: 'new password 123' })
     await v.svc.close()
-    const svc = new KeyshelfService({ vaultPath: v.path })
+    const svc = new KeyshelfCore({ vaultPath: v.path })
     cleanups.push(() => svc.close())
     await expect(svc.unlock({ password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'WRONG_PASSWORD' })
     await svc.unlock({ password: 'new password 123' })

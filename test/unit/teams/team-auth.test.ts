@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TeamSpaceService } from '../../../src-main/core/teams/team-space.service'
 import { TeamRepository } from '../../../src-main/core/teams/team.repository'
 import { baoApi, startBaoDev, type BaoServer } from '../../helpers/openbao'
 import { newVault } from '../../helpers/vault.helper'
@@ -18,7 +17,7 @@ describe('team tokens: renewal and AppRole re-login on a real OpenBao dev server
     let now = Date.now()
     const v = await newVault({ clock: () => now })
     try {
-      const teams = new TeamSpaceService(v.svc, { clock: () => now })
+      const teams = v.svc.teams
       await teams.connect({ name: 't', addrs: bao.addr, login: { method: 'token', token: tokens.reader } })
       const lookup = async (): Promise<{ last_renewal_time?: number; renewable: boolean }> =>
         (
@@ -57,7 +56,7 @@ describe('team tokens: renewal and AppRole re-login on a real OpenBao dev server
     ).data.secret_id
     const v = await newVault()
     try {
-      const teams = new TeamSpaceService(v.svc)
+      const teams = v.svc.teams
       await teams.connect({ name: 'ci', addrs: bao.addr, login: { method: 'approle', roleId, secretId } })
       const repo = new TeamRepository(v.svc.repository())
       const first = repo.listConnections()[0]!

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TeamSpaceService } from '../../../src-main/core/teams/team-space.service'
+import type { TeamSpaceService } from '../../../src-main/core/teams/team-space.service'
 import type { ProgressEvent } from '../../../src-shared/model'
 import { startBaoRaftCluster, type BaoCluster } from '../../helpers/openbao'
 import { newVault, seedAppEnv } from '../../helpers/vault.helper'
@@ -19,8 +19,15 @@ describe('pulling 1,000 team keys from a 3-node Raft cluster while its leader is
     const tokens = await cluster.teamTokens()
     const leader = await cluster.leader()
     const addrs = [leader.addr, ...cluster.addrs.filter((a) => a !== leader.addr)]
+    let killed: Promise<void> | null = null
+    const progress: ProgressEvent[] = []
     const alice = await newVault()
-    const bob = await newVault()
+    const bob = await newVault({
+      onProgress: (e) => {
+        progress.push(e)
+        if (killed === null && e.label.startsWith('Pulling') && e.done >= 300) killed = leader.kill()
+      },
+    })
     try {
       const { appId, envId } = await seedAppEnv(alice.svc, 'Fleet', 'Production')
       alice.svc.transaction(() => {
@@ -43,18 +50,11 @@ describe('pulling 1,000 team keys from a 3-node Raft cluster while its leader is
           })
         }
       })
-      const aliceTeams = new TeamSpaceService(alice.svc)
+      const aliceTeams = alice.svc.teams
       await aliceTeams.connect({ name: 'fleet', addrs, login: { method: 'token', token: tokens.rotator } })
       expect((await aliceTeams.share(appId)).keys).toBe(N)
 
-      let killed: Promise<void> | null = null
-      const progress: ProgressEvent[] = []
-      const bobTeams = new TeamSpaceService(bob.svc, {
-        onProgress: (e) => {
-          progress.push(e)
-          if (killed === null && e.label.startsWith('Pulling') && e.done >= 300) killed = leader.kill()
-        },
-      })
+      const bobTeams = bob.svc.teams
       await bobTeams.connect({ name: 'fleet', addrs, login: { method: 'token', token: tokens.reader } })
       let first: Awaited<ReturnType<TeamSpaceService['pull']>> | null = null
       let firstError: unknown = null

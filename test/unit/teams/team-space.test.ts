@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KeyshelfCore } from '../../../src-main/core/core'
-import { TeamSpaceService } from '../../../src-main/core/teams/team-space.service'
+import { type TeamSpaceService } from '../../../src-main/core/teams/team-space.service'
 import { TeamCasConflictError, TeamError } from '../../../src-main/core/teams/team.errors'
 import type { ProgressEvent } from '../../../src-shared/model'
 import { baoApi, startBaoDev, type BaoServer } from '../../helpers/openbao'
@@ -14,9 +14,9 @@ interface Member {
 }
 
 async function member(): Promise<Member> {
-  const v = await newVault()
   const progress: ProgressEvent[] = []
-  const teams = new TeamSpaceService(v.svc, { onProgress: (e) => progress.push(e) })
+  const v = await newVault({ onProgress: (e) => progress.push(e) })
+  const teams = v.svc.teams
   return { svc: v.svc, teams, progress, cleanup: v.cleanup }
 }
 
@@ -286,9 +286,7 @@ describe('editing a team key', () => {
       await b.teams.pull()
       await r.teams.pull()
 
-      const edited = await a.teams.update({ id: cred.id, patch: { owner: 'new-owner' } }, (i) =>
-        a.svc.updateCredential(i),
-      )
+      const edited = await a.svc.updateCredential({ id: cred.id, patch: { owner: 'new-owner' } })
       expect(edited.owner).toBe('new-owner')
       const meta = JSON.parse(
         await bao.cli(['kv', 'metadata', 'get', '-mount=secret', 'keyshelf/billing/production/adyen']),
@@ -300,16 +298,17 @@ describe('editing a team key', () => {
       expect(await a.teams.pull()).toMatchObject({ unchanged: 1, updated: 0 })
 
       const rc = (await r.svc.listCredentials({}))[0]!
-      const err = await r.teams
-        .update({ id: rc.id, patch: { owner: 'carol' } }, (i) => r.svc.updateCredential(i))
+      const err = await r.svc
+        .updateCredential({ id: rc.id, patch: { owner: 'carol' } })
         .catch((e: unknown) => e)
       expect((err as TeamError).kind).toBe('FORBIDDEN')
       expect((await r.svc.listCredentials({}))[0]!.owner).toBe('old-owner')
       await expect(
-        a.teams.update(
-          { id: cred.id, patch: {}, fields: [{ label: '', envVar: 'X_Y', kind: 'secret' }] },
-          (i) => a.svc.updateCredential(i),
-        ),
+        a.svc.updateCredential({
+          id: cred.id,
+          patch: {},
+          fields: [{ label: '', envVar: 'X_Y', kind: 'secret' }],
+        }),
       ).rejects.toThrow(/lives in the team "b": change its values with a rotation/)
     } finally {
       await Promise.all([a.cleanup(), b.cleanup(), r.cleanup()])

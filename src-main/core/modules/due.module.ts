@@ -1,0 +1,57 @@
+import type { ParsedInput } from '../../../src-shared/contract'
+import type { DueCounts, DueItem } from '../../../src-shared/model'
+import { countDue, rotationInfo } from '../rotation/rotation-status'
+import type { VaultKernel } from '../vault/vault-kernel'
+import { readRotationRows } from '../vault/vault.repository'
+
+/**
+ * Due reports: which keys are overdue, due soon or expired (rotation policy in rotation/rotation-status),
+ * as a sorted list when unlocked, and as counts that need no unlock (plaintext dates only).
+ */
+export class DueModule {
+  constructor(private readonly kernel: VaultKernel) {}
+
+  /** Keys overdue, due within `withinDays` (default: the warning preference) or expired, soonest first. */
+  dueReport(input: ParsedInput<'dueReport'>): DueItem[] {
+    const s = this.kernel.session()
+    const now = this.kernel.clock()
+    const warn = input.withinDays ?? this.kernel.settings.get().warnDays
+    const items: DueItem[] = []
+    for (const row of s.creds.plainRows()) {
+      const info = rotationInfo(row, now, warn)
+      if (info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired') continue
+      const c = s.creds.get(row.id)
+      if (!c) continue
+      const env = s.envs.get(c.environmentId)
+      const app = env ? s.apps.get(env.appId) : undefined
+      items.push({
+        credentialId: c.id,
+        appId: app?.id ?? '',
+        appName: app?.name ?? '',
+        environmentId: c.environmentId,
+        environmentName: env?.name ?? '',
+        name: c.overview.name,
+        envVars: c.overview.fields.map((f) => f.envVar),
+        rotation: info,
+        expiresAt: c.expiresAt,
+        lastRotatedAt: c.lastRotatedAt,
+        owner: c.overview.owner,
+      })
+    }
+    return items.sort(
+      (a, b) =>
+        (a.rotation.governingAt ?? Infinity) - (b.rotation.governingAt ?? Infinity) ||
+        a.name.localeCompare(b.name),
+    )
+  }
+
+  /** Counts of overdue, due-soon and expired keys, read without unlocking (zeros when there is no vault). */
+  dueCounts(): DueCounts {
+    if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0 }
+    return countDue(
+      readRotationRows(this.kernel.database()),
+      this.kernel.clock(),
+      this.kernel.settings.get().warnDays,
+    )
+  }
+}
