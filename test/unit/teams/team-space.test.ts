@@ -296,6 +296,12 @@ describe('editing a team key', () => {
       expect(await b.teams.pull()).toMatchObject({ updated: 1 })
       expect((await b.svc.listCredentials({}))[0]!.owner).toBe('new-owner')
       expect(await a.teams.pull()).toMatchObject({ unchanged: 1, updated: 0 })
+      // The team home refuses a local-only rotation (provider, import): the copy never drifts from the team.
+      expect(() =>
+        a.svc.rotateWith(cred.id, [{ fieldId: cred.fields[0]!.id, value: 'local-only' }], {
+          reason: 'import',
+        }),
+      ).toThrow(/lives in a team space/)
 
       const rc = (await r.svc.listCredentials({}))[0]!
       const err = await r.svc
