@@ -38,16 +38,22 @@ describe('keyshelf team … against a real OpenBao dev server', () => {
   it('Alice connects with a token on stdin and shares an app; Bob connects with userpass and syncs it', async () => {
     await alice.ok(['app', 'add', 'Shop'])
     await alice.ok(['env', 'add', 'Shop', 'Production'])
-    await alice.ok(['key', 'add', 'Shop', 'Production', 'Stripe', '--env-var', 'STRIPE_SECRET_KEY', '--value-stdin'], {
-      stdin: STRIPE,
-    })
+    await alice.ok(
+      ['key', 'add', 'Shop', 'Production', 'Stripe', '--env-var', 'STRIPE_SECRET_KEY', '--value-stdin'],
+      {
+        stdin: STRIPE,
+      },
+    )
     const c = await alice.ok(['team', 'connect', 'payments', '--addr', bao.addr, '--token-stdin'], {
       stdin: tokens.rotator + '\n',
     })
     expect(c.err).toMatch(/Connected team payments .*keyshelf-rotator/)
-    const refused = await alice.ks(['team', 'connect', 'x', '--addr', 'http://bao.example.com:8200', '--token-stdin'], {
-      stdin: tokens.rotator,
-    })
+    const refused = await alice.ks(
+      ['team', 'connect', 'x', '--addr', 'http://bao.example.com:8200', '--token-stdin'],
+      {
+        stdin: tokens.rotator,
+      },
+    )
     expect(refused.code).not.toBe(0)
     expect(refused.err).toMatch(/must use https/)
     const s = await alice.ok(['team', 'share', 'Shop', '--team', 'payments'])
@@ -67,7 +73,9 @@ describe('keyshelf team … against a real OpenBao dev server', () => {
   })
 
   it('key rotate writes to the team first; Bob gets it with sync; bao kv get agrees', async () => {
-    await alice.ok(['key', 'rotate', 'Shop/Production/STRIPE_SECRET_KEY', '--value-stdin'], { stdin: STRIPE2 })
+    await alice.ok(['key', 'rotate', 'Shop/Production/STRIPE_SECRET_KEY', '--value-stdin'], {
+      stdin: STRIPE2,
+    })
     const kv = JSON.parse(await bao.cli(['kv', 'get', '-mount=secret', 'keyshelf/shop/production/stripe']))
     expect(kv.data.data).toEqual({ STRIPE_SECRET_KEY: STRIPE2 })
     expect(kv.data.metadata.version).toBe(2)
@@ -76,7 +84,9 @@ describe('keyshelf team … against a real OpenBao dev server', () => {
   })
 
   it('a reader token is refused rotation with a clear message, and the local copy is unchanged', async () => {
-    await reader.ok(['team', 'connect', 'payments', '--addr', bao.addr, '--token-stdin'], { stdin: tokens.reader })
+    await reader.ok(['team', 'connect', 'payments', '--addr', bao.addr, '--token-stdin'], {
+      stdin: tokens.reader,
+    })
     await reader.ok(['sync'])
     const history = ['key', 'history', 'Shop/Production/STRIPE_SECRET_KEY', '--json']
     const before = (await reader.ok(history)).out
