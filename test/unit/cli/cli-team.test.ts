@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { baoApi, startBaoDev, type BaoServer } from '../../helpers/openbao'
 import { cleanup, expectCode, expectNoSecrets, secret, tempVault, type TestVault } from './cli-harness'
 
-describe('keyshelf team … against a real OpenBao dev server', () => {
+// Each test spawns several CLI processes; on a loaded 2-core machine that takes longer than the default 30 s.
+describe('keyshelf team … against a real OpenBao dev server', { timeout: 120_000 }, () => {
   let bao: BaoServer
   let alice: TestVault
   let bob: TestVault
