@@ -191,6 +191,8 @@ export interface DueItem {
   lastRotatedAt: number | null
   /** After a rotation with an overlap: the previous value stays valid until then (revoke it). */
   overlapUntil?: number | null
+  /** The person or group to chase ('' when none); the Due view and `due --by-owner` group by it. */
+  owner: string
 }
 
 export interface KdfParams {

@@ -14,6 +14,7 @@ import { copyCommands } from './commands/copy.commands'
 import { editCommands } from './commands/edit.commands'
 import { injectCommands } from './commands/inject.commands'
 import { searchCommands } from './commands/search.commands'
+import { teamCommands } from './commands/team.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
@@ -29,6 +30,7 @@ export const COMMANDS: CliCommand[] = [
   ...backupCommands,
   ...envCommands,
   ...agentCommands,
+  ...teamCommands,
   ...completionCommands(() => COMMANDS),
 ]
 

@@ -49,6 +49,8 @@ import { ValuesModule } from './modules/values.module'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { ProviderSyncService } from './sync/provider-sync.service'
+import { TeamSpaceHome } from './teams/team-space.home'
+import { TeamSpaceService, teamHostOf } from './teams/team-space.service'
 import { VaultKernel, type ServiceDeps } from './vault/vault-kernel'
 import type { CredentialRecord, VaultRepository } from './vault/vault.repository'
 
@@ -107,12 +109,16 @@ export class KeyshelfCore implements VaultService {
   readonly providers: ProviderSyncService
   /** Guided rotation (catalogue providers), export re-writes, revoke reminders and verify --all. */
   readonly guided: GuidedRotationService
+  /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys go there first. */
+  readonly teams: TeamSpaceService
 
   constructor(deps: CoreDeps) {
     const kernel = new VaultKernel(deps)
     this.kernel = kernel
     const local: CredentialHome = new LocalVaultHome(kernel)
     this.homes = new CredentialHomes(local)
+    const teamHome = new TeamSpaceHome(kernel, local)
+    this.homes.add(teamHome)
     this.due = new DueModule(kernel)
     this.session = new SessionModule(kernel, this.due, deps.quickUnlock)
     this.apps = new AppsModule(kernel)
@@ -136,6 +142,16 @@ export class KeyshelfCore implements VaultService {
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...deps.providerOptions,
     })
+    this.teams = new TeamSpaceService(
+      teamHostOf(this, async (i) => this.rotation.rotate(i)),
+      {
+        fetch: deps.fetch ?? globalThis.fetch.bind(globalThis),
+        clock: kernel.clock,
+        home: teamHome,
+        ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      },
+    )
     this.providers = new ProviderSyncService(
       this,
       {
@@ -295,8 +311,9 @@ export class KeyshelfCore implements VaultService {
   createCredentialNow(input: ParsedInput<'createCredential'>): CredentialView {
     return this.credentials.createCredential(input)
   }
+  /** A team key's metadata goes to its team first (teams/team-space.service); others are edited locally. */
   async updateCredential(input: ParsedInput<'updateCredential'>): Promise<CredentialView> {
-    return this.credentials.updateCredential(input)
+    return this.teams.update(input, async (i) => this.credentials.updateCredential(i))
   }
   /** Synchronous updateCredential, usable inside {@link transaction}. */
   updateCredentialNow(input: ParsedInput<'updateCredential'>): CredentialView {
@@ -328,8 +345,9 @@ export class KeyshelfCore implements VaultService {
 
   // ------------------------------------------------------------------ rotation and history
 
+  /** A team key rotates in its team first (check-and-set), then in the local copy; others rotate locally. */
   async rotate(input: ParsedInput<'rotate'>): Promise<CredentialView> {
-    return this.rotation.rotate(input)
+    return this.teams.rotate(input)
   }
   /** Replaces field values in one transaction (see {@link RotationModule.rotateWith}). */
   rotateWith(

@@ -10,6 +10,7 @@ import { type CliCommand, iso } from '../cli-context'
 import { checkUrl } from './vault.commands'
 import { resolveApp, resolveEnv } from '../cli-address'
 import { UsageError, confirm } from '../cli-io'
+import { pullLine, syncTeams } from './team.commands'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 const list = (v: string | boolean | undefined): string[] | undefined =>
@@ -274,13 +275,16 @@ export const envCommands: CliCommand[] = [
   {
     words: ['sync'],
     usage: 'sync [APP] [--json]',
-    summary: 'pull key metadata from connected providers (a failed sync changes nothing)',
+    summary:
+      'pull key metadata from connected providers and what changed in connected teams (a failed sync changes nothing)',
     options: { json: { type: 'boolean' } },
     positionals: [0, 1],
     async run(ctx, opts, [appName]) {
       const core = await ctx.unlocked()
       const appId = appName ? (await resolveApp(core, appName)).id : undefined
       const summaries = await core.syncProviders(appId ? { appId } : {})
+      // Team spaces: every connected team is pulled (an offline team reports since when, it is not an error).
+      const teams = appId ? [] : await syncTeams(core)
       if (opts.json) {
         ctx.out(
           JSON.stringify(
@@ -291,7 +295,11 @@ export const envCommands: CliCommand[] = [
         )
         return 0
       }
-      if (summaries.length === 0) ctx.err('No provider connections. Add one with `keyshelf provider add`.')
+      for (const t of teams) ctx.out(pullLine(t))
+      if (summaries.length === 0 && teams.length === 0)
+        ctx.err(
+          'No provider connections or teams. Add one with `keyshelf provider add` or `keyshelf team connect`.',
+        )
       for (const s of summaries) {
         ctx.out(
           `${s.provider}: ${s.added} added, ${s.updated} updated, ${s.revoked} revoked, ${s.unchanged} unchanged`,

@@ -15,6 +15,7 @@ import {
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
 import { checkValue } from '../value-input'
 import { UsageError, confirm, promptHidden } from '../cli-io'
+import { dueByOwner } from './team.commands'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
@@ -713,10 +714,16 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['due'],
-    usage: 'due [--within DAYS] [--json] [--counts]',
+    usage: 'due [--within DAYS] [--json] [--counts] [--by-owner] [--team NAME]',
     summary: 'keys due soon, overdue or expired (exit 2 if any is overdue or expired)',
-    help: '--counts needs no password: only the plaintext rotation dates are read.',
-    options: { within: { type: 'string' }, json: { type: 'boolean' }, counts: { type: 'boolean' } },
+    help: "--counts needs no password: only the plaintext rotation dates are read.\n--by-owner groups by the person or group to chase; --team NAME covers that team's keys (grouped by owner).",
+    options: {
+      within: { type: 'string' },
+      json: { type: 'boolean' },
+      counts: { type: 'boolean' },
+      'by-owner': { type: 'boolean' },
+      team: { type: 'string' },
+    },
     positionals: [0, 0],
     async run(ctx, opts) {
       const within = str(opts.within)
@@ -724,6 +731,7 @@ export const vaultCommands: CliCommand[] = [
       if (withinDays !== undefined && (!Number.isInteger(withinDays) || withinDays < 0)) {
         throw new UsageError('--within takes a whole number of days.')
       }
+      if (opts['by-owner'] || str(opts.team) !== undefined) return dueByOwner(ctx, opts, withinDays)
       if (opts.counts) {
         const core = ctx.core()
         if ((await core.status()).state === 'no-vault') throw ctx.noVault()

@@ -48,17 +48,30 @@ export interface CredentialHome {
   writeRotation(credentialId: string, write: RotationWrite): CredentialView
 }
 
-/** Finds the home of a credential or environment. Today: always the local vault. */
+/** A home other than the local vault, with how to tell which credentials and environments it holds. */
+export interface RoutedHome extends CredentialHome {
+  holdsCredential(credentialId: string): boolean
+  holdsEnvironment(environmentId: string): boolean
+}
+
+/** Finds the home of a credential or environment: the first added home that holds it, else the local vault. */
 export class CredentialHomes {
+  private readonly others: RoutedHome[] = []
+
   constructor(private readonly local: CredentialHome) {}
 
+  /** Adds a home (a team space) that is asked before the local vault. */
+  add(home: RoutedHome): void {
+    this.others.push(home)
+  }
+
   /** The home that holds `credentialId`. */
-  forCredential(_credentialId: string): CredentialHome {
-    return this.local
+  forCredential(credentialId: string): CredentialHome {
+    return this.others.find((h) => h.holdsCredential(credentialId)) ?? this.local
   }
 
   /** The home that holds the environment `environmentId`. */
-  forEnvironment(_environmentId: string): CredentialHome {
-    return this.local
+  forEnvironment(environmentId: string): CredentialHome {
+    return this.others.find((h) => h.holdsEnvironment(environmentId)) ?? this.local
   }
 }

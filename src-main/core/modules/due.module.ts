@@ -37,6 +37,7 @@ export class DueModule {
         expiresAt: c.expiresAt,
         lastRotatedAt: c.lastRotatedAt,
         overlapUntil: overlaps.get(c.id) ?? null,
+        owner: c.overview.owner,
       })
     }
     return items.sort(

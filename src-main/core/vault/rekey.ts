@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3'
 import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import { fingerprint, type SessionKeys } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
-import { ROW_BINDING, SEALED_META_KEYS, metaAad, rowAad, type SealedTable } from './row-binding'
+import { ROW_BINDING, SEALED_META_KEYS, idColumnOf, metaAad, rowAad, type SealedTable } from './row-binding'
 
 interface MaskLike {
   fingerprint: string
@@ -58,8 +58,14 @@ export function resealAll(
   }
   for (const table of Object.keys(ROW_BINDING) as SealedTable[]) {
     const { sealed } = ROW_BINDING[table]
-    const update = db.prepare(`UPDATE ${table} SET ${sealed.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`)
-    for (const row of db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]) {
+    const idCol = idColumnOf(table)
+    const update = db.prepare(
+      `UPDATE ${table} SET ${sealed.map((c) => `${c} = ?`).join(', ')} WHERE ${idCol} = ?`,
+    )
+    for (const row of db.prepare(`SELECT *, ${idCol} AS id FROM ${table}`).all() as Record<
+      string,
+      unknown
+    >[]) {
       const plain = new Map(sealed.map((c) => [c, openCol(from.enc, table, row, c)]))
       if (table === 'credentials') {
         const o = JSON.parse(plain.get('enc')!.toString('utf8')) as { fields: FieldLike[] }

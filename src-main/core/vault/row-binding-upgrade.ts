@@ -1,7 +1,14 @@
 import type { Database } from 'better-sqlite3'
 import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import { VaultCorruptError } from '../errors'
-import { legacyAad, ROW_BINDING, ROW_BINDING_VERSION, rowAad, type SealedTable } from './row-binding'
+import {
+  idColumnOf,
+  legacyAad,
+  ROW_BINDING,
+  ROW_BINDING_VERSION,
+  rowAad,
+  type SealedTable,
+} from './row-binding'
 
 const MARKER = 'row_binding'
 
@@ -32,9 +39,10 @@ export function upgradeRowBinding(db: Database, encKey: Uint8Array): number {
       const { sealed } = ROW_BINDING[table]
       const rows = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]
       const sets = sealed.map((c) => `${c} = ?`).join(', ')
-      const update = db.prepare(`UPDATE ${table} SET ${sets} WHERE id = ?`)
+      const idCol = idColumnOf(table)
+      const update = db.prepare(`UPDATE ${table} SET ${sets} WHERE ${idCol} = ?`)
       for (const row of rows) {
-        const id = row.id as string
+        const id = row[idCol] as string
         const next = sealed.map((column) => {
           let plain: Buffer
           try {

@@ -45,7 +45,20 @@ export const ROW_BINDING = {
   // connection_id is not bound: ON DELETE SET NULL changes it without the key. The row keeps an
   // authenticated copy inside `enc` and the loader accepts only that copy or NULL (see SyncRepository).
   rotation_journal: { sealed: ['enc'], bound: ['credential_id', 'started_at', 'finished_at', 'state'] },
-} as const satisfies Record<string, { sealed: readonly string[]; bound: readonly string[] }>
+  // Team spaces (migration 0030). team_apps and team_links are keyed by the row they extend.
+  team_connections: { sealed: ['enc'], bound: ['created_at'] },
+  team_apps: { sealed: ['enc'], bound: ['connection_id'], idColumn: 'app_id' },
+  team_links: { sealed: ['enc'], bound: ['connection_id'], idColumn: 'credential_id' },
+} as const satisfies Record<
+  string,
+  { sealed: readonly string[]; bound: readonly string[]; idColumn?: string }
+>
+
+/** The column that holds a table's row id (`id` unless the table says otherwise). */
+export function idColumnOf(table: SealedTable): string {
+  const b = ROW_BINDING[table]
+  return 'idColumn' in b ? b.idColumn : 'id'
+}
 
 /**
  * Rows of the `meta` table whose `value` is sealed (base64 of an AES-GCM ciphertext; AAD {@link metaAad}).
