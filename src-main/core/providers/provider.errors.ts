@@ -1,5 +1,5 @@
 import { KeyshelfError } from '../errors'
-import type { ProviderKind } from './provider.types'
+import type { ProviderKind, RotationCheck } from './provider.types'
 
 /**
  * What went wrong talking to a provider, independent of the provider:
@@ -256,4 +256,17 @@ export function badResponse(provider: ProviderKind, operation: string, status: n
     `${name} sent an answer Keyshelf does not understand while trying to ${operation}. Nothing was changed. ` +
       `Check that the server URL points at the ${name} API.`,
   )
+}
+
+/**
+ * The outcome of a rotation check that could not reach the provider: state unknown, with the provider's own
+ * (secret-free) error sentence, so the key stays "verify first" and nothing is rotated again.
+ */
+export function couldNotAsk(providerName: string, err: unknown): RotationCheck {
+  return {
+    state: 'unknown',
+    newRemoteId: null,
+    recoveredSecret: null,
+    detail: `Keyshelf could not ask ${providerName} yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
+  }
 }

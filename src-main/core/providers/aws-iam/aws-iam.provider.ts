@@ -8,7 +8,13 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam'
 import { silentLogger, type Logger } from '../../logger'
-import { ProviderError, ProviderOutcomeUnknownError, isProviderError, scrubText } from '../provider.errors'
+import {
+  ProviderError,
+  ProviderOutcomeUnknownError,
+  isProviderError,
+  scrubText,
+  couldNotAsk,
+} from '../provider.errors'
 import type {
   CallOptions,
   ListOptions,
@@ -274,12 +280,7 @@ export class AwsIamProvider implements ProviderAdapter {
     try {
       keys = await this.list(conn, opts)
     } catch (err) {
-      return {
-        state: 'unknown',
-        newRemoteId: null,
-        recoveredSecret: null,
-        detail: `Keyshelf could not ask AWS yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
-      }
+      return couldNotAsk('AWS', err)
     }
     const fresh = keys.filter(
       (k) =>

@@ -16,6 +16,7 @@ import {
   quoteProvider,
   scrubText,
   statusError,
+  couldNotAsk,
 } from '../provider.errors'
 import type {
   CallOptions,
@@ -286,12 +287,7 @@ export class CloudflareProvider implements ProviderAdapter {
   }
 
   private unknown(err: unknown): RotationCheck {
-    return {
-      state: 'unknown',
-      newRemoteId: null,
-      recoveredSecret: null,
-      detail: `Keyshelf could not ask Cloudflare yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
-    }
+    return couldNotAsk('Cloudflare', err)
   }
 
   private async verifySelf(

@@ -16,6 +16,7 @@ import {
   quoteProvider,
   scrubText,
   statusError,
+  couldNotAsk,
 } from '../provider.errors'
 import type {
   CallOptions,
@@ -414,12 +415,7 @@ export class GitlabProvider implements ProviderAdapter {
   }
 
   private unknown(err: unknown): RotationCheck {
-    return {
-      state: 'unknown',
-      newRemoteId: null,
-      recoveredSecret: null,
-      detail: `Keyshelf could not ask GitLab yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
-    }
+    return couldNotAsk('GitLab', err)
   }
 
   private async self(conn: ProviderConnection, opts: CallOptions): Promise<GlToken> {

@@ -17,6 +17,7 @@ import {
   quoteProvider,
   scrubText,
   statusError,
+  couldNotAsk,
 } from '../provider.errors'
 import type {
   CallOptions,
@@ -311,12 +312,7 @@ export class NovuProvider implements ProviderAdapter {
             `Copy the current secret key from ${DASHBOARD} and paste it into Keyshelf.`,
         }
       }
-      return {
-        state: 'unknown',
-        newRemoteId: null,
-        recoveredSecret: null,
-        detail: `Keyshelf could not ask Novu yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
-      }
+      return couldNotAsk('Novu', err)
     }
     const oldHash = pending.oldRemoteId
     const others = keys.filter((k) => k.hash !== oldHash)

@@ -15,6 +15,7 @@ import {
   quoteProvider,
   scrubText,
   statusError,
+  couldNotAsk,
 } from '../provider.errors'
 import type {
   CallOptions,
@@ -197,12 +198,7 @@ export class SendgridProvider implements ProviderAdapter {
     try {
       keys = await this.list(conn, opts)
     } catch (err) {
-      return {
-        state: 'unknown',
-        newRemoteId: null,
-        recoveredSecret: null,
-        detail: `Keyshelf could not ask SendGrid yet: ${isProviderError(err) ? err.message : 'the check failed.'}`,
-      }
+      return couldNotAsk('SendGrid', err)
     }
     const twins = keys.filter((k) => k.remoteId !== pending.oldRemoteId && k.name === pending.name)
     if (twins.length === 0) {
