@@ -78,7 +78,7 @@ describe('a rotated key is never lost', () => {
     expect(current).not.toBe(before)
     // The sealing write waited for the lock to go, then the answer was applied: no error, nothing lost.
     expect(result.ok ? 'ok' : `${result.e.code}: ${result.e.message}`).toBe('ok')
-    expect(result.at).toBeGreaterThanOrEqual(releasedAt - 100)
+    expect(result.at).toBeGreaterThanOrEqual(releasedAt - 2_000) // waited for the 20 s lock (the release time is taken by the other process, so allow slack)
     expect(v.svc.readValue(target.id, target.fields[0]!.id)).toBe(current)
     expect(v.svc.providers.journal(target.id)[0]).toMatchObject({ state: 'done' })
     expect(cf.count(CF_ROUTES.roll)).toBe(1)
