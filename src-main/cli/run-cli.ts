@@ -13,6 +13,7 @@ import { completionCommands } from './commands/completion.commands'
 import { copyCommands } from './commands/copy.commands'
 import { editCommands } from './commands/edit.commands'
 import { injectCommands } from './commands/inject.commands'
+import { importFromCommands } from './commands/import-from.commands'
 import { searchCommands } from './commands/search.commands'
 import { teamCommands } from './commands/team.commands'
 import { vaultCommands } from './commands/vault.commands'
@@ -29,6 +30,7 @@ export const COMMANDS: CliCommand[] = [
   ...auditCommands,
   ...backupCommands,
   ...envCommands,
+  ...importFromCommands,
   ...agentCommands,
   ...teamCommands,
   ...completionCommands(() => COMMANDS),
