@@ -20,13 +20,12 @@ import {
   malformed,
   envVarOf,
   tidyFields,
+  isObj,
+  str,
+  arr,
+  type JsonObject as Obj,
 } from './foreign-entry'
 import { InvalidInputError } from '../errors'
-
-type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
 const SKIPPED_TYPES: Record<number, string> = {
   3: 'a payment card, not a key',

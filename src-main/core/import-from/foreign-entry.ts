@@ -139,3 +139,10 @@ export function isoMs(s: unknown): number | null {
   const t = Date.parse(s)
   return Number.isNaN(t) ? null : t
 }
+
+/** JSON helpers for exports read without a schema: an object, a string (numbers as text), an array. */
+export type JsonObject = Record<string, unknown>
+export const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])

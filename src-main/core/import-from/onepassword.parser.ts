@@ -18,14 +18,13 @@ import {
   loginFields,
   malformed,
   tidyFields,
+  isObj,
+  str,
+  arr,
+  type JsonObject as Obj,
 } from './foreign-entry'
 import { csvRecords } from './csv'
 import { readZip } from './zip-reader'
-
-type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
 /** 1Password category UUIDs that hold personal records, not keys. */
 const SKIPPED_CATEGORIES: Record<string, string> = {
