@@ -23,7 +23,6 @@ import {
   isObj,
   str,
   arr,
-  type JsonObject as Obj,
 } from './foreign-entry'
 import { InvalidInputError } from '../errors'
 
