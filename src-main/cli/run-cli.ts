@@ -268,6 +268,7 @@ export async function runCli(
       if (err instanceof KeyshelfError) throw err
       throw optionError(cmd, err)
     }
+    ctx.json = parsed.opts.json === true
     const code = await cmd.run(ctx, parsed.opts, parsed.args)
     return { code, signal: ctx.signal }
   } catch (err) {
