@@ -261,8 +261,7 @@ export class VaultRepository {
    */
   setDeletedAt(table: 'apps' | 'environments', id: string, deletedAt: number | null, rename?: string): void {
     const row = this.stmt(`SELECT * FROM ${table} WHERE id = ?`).get(id) as
-      | (Record<string, unknown> & { id: string; enc: Buffer })
-      | undefined
+      (Record<string, unknown> & { id: string; enc: Buffer }) | undefined
     if (!row) throw new VaultCorruptError(`${table} row ${id} is missing`)
     const enc = this.openJson<Record<string, unknown>>(table, id, 'enc', row, row.enc)
     if (rename !== undefined) enc['name'] = rename

@@ -43,7 +43,13 @@ async function shop() {
   const v = await newVault({ clock: () => now.t })
   cleanups.push(v.cleanup)
   const svc = v.svc
-  const app = await svc.createApp({ name: 'Shop', description: 'the shop', appId: 'shop-1', tags: ['x'], notes: '' })
+  const app = await svc.createApp({
+    name: 'Shop',
+    description: 'the shop',
+    appId: 'shop-1',
+    tags: ['x'],
+    notes: '',
+  })
   const prod = await svc.createEnvironment({ appId: app.id, name: 'Prod', ...envFields })
   const staging = await svc.createEnvironment({ appId: app.id, name: 'Staging', ...envFields })
   const db = await svc.createCredential(
@@ -53,7 +59,10 @@ async function shop() {
       fields: [{ label: 'URL', envVar: 'DATABASE_URL', kind: 'secret', value: 'postgres://prod/db-1' }],
     }),
   )
-  await svc.rotate({ credentialId: db.id, values: [{ fieldId: db.fields[0]!.id, value: 'postgres://prod/db-2' }] })
+  await svc.rotate({
+    credentialId: db.id,
+    values: [{ fieldId: db.fields[0]!.id, value: 'postgres://prod/db-2' }],
+  })
   // Overdue again later on: the rotation above set lastRotatedAt to T0.
   await svc.createCredential(
     credentialInput(staging.id, {
@@ -127,7 +136,9 @@ describe('deleting moves an app or environment to the Trash', () => {
     expect(await svc.dueReport({})).toEqual([])
     const index = await svc.searchIndex()
     expect(index.environments.map((e) => e.id)).toEqual([v.blogProd.id])
-    expect(await outcome(svc.exportPreview({ environmentId: v.prod.id, format: 'dotenv' }))).toBe('error NOT_FOUND')
+    expect(await outcome(svc.exportPreview({ environmentId: v.prod.id, format: 'dotenv' }))).toBe(
+      'error NOT_FOUND',
+    )
     expect(() => svc.readEnvironmentValues(v.staging.id, ['STRIPE_KEY'])).toThrow(/not found/)
     expect(await svc.listConnections({})).toEqual([])
     expect(await svc.syncProviders({})).toEqual([]) // nothing to sync: no request is made
@@ -177,7 +188,10 @@ describe('deleting moves an app or environment to the Trash', () => {
       { kind: 'environment', name: 'Prod', appName: 'Shop', appInTrash: false, credentialCount: 1 },
     ])
     await v.svc.restoreFromTrash({ id: v.prod.id })
-    expect((await v.svc.listEnvironments({ appId: v.app.id })).map((e) => e.name)).toEqual(['Prod', 'Staging'])
+    expect((await v.svc.listEnvironments({ appId: v.app.id })).map((e) => e.name)).toEqual([
+      'Prod',
+      'Staging',
+    ])
     expect((await v.svc.listConnections({})).map((c) => c.id)).toEqual(['conn-1'])
   })
 
@@ -232,7 +246,10 @@ describe('deleting moves an app or environment to the Trash', () => {
     await v.svc.restoreFromTrash({ id: v.app.id })
     expect((await v.svc.listEnvironments({ appId: v.app.id })).map((e) => e.name)).toEqual(['Prod'])
     await v.svc.restoreFromTrash({ id: v.staging.id })
-    expect((await v.svc.listEnvironments({ appId: v.app.id })).map((e) => e.name)).toEqual(['Prod', 'Staging'])
+    expect((await v.svc.listEnvironments({ appId: v.app.id })).map((e) => e.name)).toEqual([
+      'Prod',
+      'Staging',
+    ])
   })
 
   it('trash, restore and purge are audited by name, never with a value', async () => {
