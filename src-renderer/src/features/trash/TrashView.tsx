@@ -51,24 +51,14 @@ function TrashRow({
       </div>
       <div className="trash-actions">
         {blocked ? null : (
-          <button
-            type="button"
-            className="btn btn-sm"
-            aria-label={`Restore ${title}`}
-            onClick={() => onRestore(item)}
-          >
+          <button type="button" className="btn btn-sm" onClick={() => onRestore(item)}>
             <Icon name="rotate" size="sm" />
-            Restore
+            Restore<span className="sr-only"> {title}</span>
           </button>
         )}
-        <button
-          type="button"
-          className="btn btn-sm btn-danger-ghost"
-          aria-label={`Delete ${title} forever`}
-          onClick={() => onDelete(item)}
-        >
+        <button type="button" className="btn btn-sm btn-danger-ghost" onClick={() => onDelete(item)}>
           <Icon name="trash" size="sm" />
-          Delete forever
+          Delete forever<span className="sr-only"> {title}</span>
         </button>
       </div>
     </li>
@@ -81,7 +71,7 @@ function TrashRow({
  * confirmed first.
  */
 export function TrashView() {
-  const { version, changed, openDialog, navigate } = useShell()
+  const { version, changed, openDialog } = useShell()
   const toast = useToast()
   const trash = useLoad(() => call('listTrash', {}), `trash-${version}`)
   const [now] = useState(() => Date.now())
@@ -90,10 +80,7 @@ export function TrashView() {
 
   const restored = (back: TrashItem) => {
     changed()
-    toast(`Restored “${trashTitle(back)}” with ${trashContents(back).replace(' · ', ' and ')}.`, 'info', {
-      label: 'Open',
-      run: () => navigate({ view: 'app', appId: back.appId }),
-    })
+    toast(`Restored “${trashTitle(back)}” with ${trashContents(back).replace(' · ', ' and ')}.`)
   }
 
   const restore = async (item: TrashItem) => {

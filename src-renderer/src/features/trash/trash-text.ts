@@ -27,4 +27,4 @@ export function removedText(i: TrashItem, now: number): string {
 }
 
 /** What the delete confirmations say about the Trash. */
-export const TRASH_PROMISE = `It goes to the Trash, where you can restore it for ${TRASH_DAYS} days.`
+export const TRASH_PROMISE = `You can restore it from the Trash for ${TRASH_DAYS} days.`
