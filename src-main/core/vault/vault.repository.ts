@@ -66,6 +66,20 @@ export type Stored<T> = T & { deletedAt: number | null }
 export const LIVE_CREDENTIAL = `environment_id IN (SELECT e.id FROM environments e JOIN apps a ON a.id = e.app_id
     WHERE e.deleted_at IS NULL AND a.deleted_at IS NULL)`
 
+/**
+ * `WHERE <LIVE_CREDENTIAL>` when anything is in the Trash, '' otherwise (two partial-index probes: the
+ * usual empty Trash costs the 10,000-key scans nothing).
+ */
+export function liveCredentialsWhere(db: Database): string {
+  const any = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM apps WHERE deleted_at IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM environments WHERE deleted_at IS NOT NULL) AS t`,
+    )
+    .get() as { t: number }
+  return any.t ? `WHERE ${LIVE_CREDENTIAL}` : ''
+}
+
 type AppEnc = Pick<App, 'name' | 'description' | 'appId' | 'tags' | 'notes'>
 type EnvEnc = Pick<Environment, 'name' | 'apiUrl' | 'wsUrl' | 'region' | 'notes'>
 
@@ -336,7 +350,9 @@ export class VaultRepository {
 
   /** Every credential outside the Trash, decrypted. */
   loadCredentials(): CredentialRecord[] {
-    const rows = this.stmt(`SELECT * FROM credentials WHERE ${LIVE_CREDENTIAL}`).all() as RawCredentialRow[]
+    const rows = this.stmt(
+      `SELECT * FROM credentials ${liveCredentialsWhere(this.db)}`,
+    ).all() as RawCredentialRow[]
     return rows.map((r) => ({
       ...VaultRepository.rowOf(r),
       overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r, r.enc),
@@ -350,7 +366,7 @@ export class VaultRepository {
   loadCredentialRows(): CredentialRow[] {
     const rows = this.stmt(
       `SELECT id, environment_id, status, created_at, updated_at, last_rotated_at, expires_at,
-         rotation_interval_days, rotation_state FROM credentials WHERE ${LIVE_CREDENTIAL}`,
+         rotation_interval_days, rotation_state FROM credentials ${liveCredentialsWhere(this.db)}`,
     ).all() as Omit<RawCredentialRow, 'enc'>[]
     return rows.map((r) => VaultRepository.rowOf({ ...r, enc: Buffer.alloc(0) }))
   }
@@ -607,7 +623,7 @@ export function readRotationRows(db: Database): {
   const rows = db
     .prepare(
       `SELECT status, created_at, last_rotated_at, expires_at, rotation_interval_days FROM credentials
-       WHERE ${LIVE_CREDENTIAL}`,
+       ${liveCredentialsWhere(db)}`,
     )
     .all() as {
     status: CredentialStatus
