@@ -17,5 +17,5 @@ export function maskEnvLine(line: string): string {
 }
 
 function hide(s: string): string {
-  return s.replace(/[^\s]/g, MASK_CHAR)
+  return s.replace(/\S/gu, MASK_CHAR)
 }
