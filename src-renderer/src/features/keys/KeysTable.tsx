@@ -193,7 +193,7 @@ const KeyRow = memo(function KeyRow({
   copiedUntil,
   store,
   handlers,
-  style,
+  offset,
   index,
 }: {
   row: Row
@@ -202,7 +202,8 @@ const KeyRow = memo(function KeyRow({
   copiedUntil: number | undefined
   store: RevealStore
   handlers: RowHandlers
-  style: CSSProperties
+  /** Pixels from the top of the body: a number, not a style object, so memo skips unchanged rows. */
+  offset: number
   index: number
 }) {
   const { credential: c, field: f, first, last } = row
@@ -231,7 +232,7 @@ const KeyRow = memo(function KeyRow({
       aria-selected={selected}
       tabIndex={selected ? 0 : -1}
       className={`krow ${multi && !last ? 'group-mid' : ''} ${first ? 'group-first' : ''}`}
-      style={style}
+      style={{ transform: `translateY(${offset}px)`, minHeight: ROW_HEIGHT[mode] }}
       onClick={sel}
       onFocus={(e) => {
         if (e.target === e.currentTarget) sel()
@@ -768,10 +769,7 @@ export function KeysTable({
                 copiedUntil={copied?.id === row.field.id ? copied.until : undefined}
                 store={store}
                 handlers={handlers}
-                style={{
-                  transform: `translateY(${item.start - scrollMargin}px)`,
-                  minHeight: ROW_HEIGHT[mode],
-                }}
+                offset={item.start - scrollMargin}
               />
             )
           })}
