@@ -393,3 +393,39 @@ for (const size of SIZES) {
     })
   }
 }
+
+describe('large type and the re-mask timer', () => {
+  it('closes by itself when the shown value re-masks, and the value leaves the page', async () => {
+    const short = await createVault({ state: 'unlocked', prefs: { remaskSeconds: 6 } })
+    const secret = 'sk_live_remask_9Zq2Lm_0042'
+    try {
+      const a = await addApp(short.core, 'Remask')
+      const env = await addEnv(short.core, a.id, 'Production')
+      await short.core.createCredential(
+        credential(env.id, {
+          name: 'Short-lived view',
+          fields: [{ label: '', envVar: 'REMASK_KEY', kind: 'secret', value: secret }],
+        }),
+      )
+      await short.core.lock()
+      const app = await openApp(browser, server.url, short)
+      try {
+        const { page } = app
+        await page.getByLabel('Master password').fill(PASSWORD)
+        await page.getByRole('button', { name: 'Unlock' }).click()
+        await page.getByTestId('key-row').first().waitFor()
+        await page.getByTestId('key-row').first().locator('.name').click()
+        await page.keyboard.press('l')
+        const dialog = page.getByRole('dialog', { name: 'REMASK_KEY in large type' })
+        await dialog.waitFor()
+        await expect(dialog.getByTestId('large-type').locator('li').count()).resolves.toBe(secret.length)
+        await dialog.waitFor({ state: 'detached', timeout: 20_000 })
+        await expect.poll(() => outerHTML(page)).not.toContain('remask_9Zq2Lm')
+      } finally {
+        await app.close()
+      }
+    } finally {
+      await short.cleanup()
+    }
+  })
+})
