@@ -266,10 +266,13 @@ export class KeyshelfCore implements VaultService {
   }
   /** The window's search index in one request: apps, every environment, every credential (masked). */
   async searchIndex(): Promise<SearchIndexData> {
+    // Decrypt what is still cold in steps that yield, so a request that arrives meanwhile (the first app's
+    // keys, right after unlock) is answered first instead of waiting for 10,000 overviews.
+    await this.kernel.warmUp(250)
     return {
       apps: this.apps.listApps(),
       environments: this.environments.allEnvironments(),
-      credentials: this.credentials.listCredentials({}),
+      credentials: this.credentials.searchCredentials(),
     }
   }
   async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
