@@ -16,6 +16,7 @@ import { injectCommands } from './commands/inject.commands'
 import { importFromCommands } from './commands/import-from.commands'
 import { searchCommands } from './commands/search.commands'
 import { teamCommands } from './commands/team.commands'
+import { trashCommands } from './commands/trash.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
@@ -33,6 +34,7 @@ export const COMMANDS: CliCommand[] = [
   ...importFromCommands,
   ...agentCommands,
   ...teamCommands,
+  ...trashCommands,
   ...completionCommands(() => COMMANDS),
 ]
 

@@ -3,6 +3,7 @@ import type { App, CredentialView, Environment } from '../../../src-shared/model
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
 import { type CliCommand, parseDay } from '../cli-context'
 import { UsageError, confirm } from '../cli-io'
+import { movedToTrash } from './trash.commands'
 import { checkUrl } from './vault.commands'
 
 type Opts = Record<string, unknown>
@@ -161,7 +162,7 @@ export const editCommands: CliCommand[] = [
   {
     words: ['env', 'rm'],
     usage: 'env rm APP ENV [--yes] [--json]',
-    summary: 'delete an environment with its keys',
+    summary: 'move an environment with its keys to the Trash (kept 30 days)',
     options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
@@ -170,11 +171,11 @@ export const editCommands: CliCommand[] = [
       const keys = (await core.listCredentials({ environmentId: environment.id })).length
       if (
         !opts.yes &&
-        !(await confirm(ctx.io, `Delete ${app.name}/${environment.name} with ${keys} key(s)?`))
+        !(await confirm(ctx.io, `Move ${app.name}/${environment.name} with ${keys} key(s) to the Trash?`))
       )
         throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       await core.deleteEnvironment({ id: environment.id })
-      ctx.done(`Deleted ${app.name}/${environment.name}.`)
+      ctx.done(movedToTrash(`${app.name}/${environment.name}`))
       return 0
     },
   },
