@@ -16,6 +16,7 @@ import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-
 import { checkValue } from '../value-input'
 import { UsageError, confirm, promptHidden } from '../cli-io'
 import { dueByOwner } from './team.commands'
+import { printLastChecks, revokeHint, revokeJson, revokeWords } from './revoke-words'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
@@ -540,7 +541,7 @@ export const vaultCommands: CliCommand[] = [
         else ctx.err(`${plan.providerName} has no read-only check; the new value was stored unchecked.`)
         ctx.err(
           r.overlapEndsAt
-            ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf reminders).`
+            ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf due).`
             : `Rotated ${path}. Revoke the old key at ${plan.dashboardUrl || plan.providerName} now.`,
         )
         for (const f of r.reexported) ctx.err(`Re-exported ${f}`)
@@ -595,11 +596,18 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['verify'],
-    usage: 'verify --all [APP] [--concurrency N] [--json]',
+    usage: 'verify --all [APP] [--concurrency N] [--json] | verify --last [--json]',
     summary: 'check every key the provider catalogue knows, each against its own provider (read-only)',
-    options: { all: { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } },
+    help: '--last prints the stored result of each key’s last check (also from the window’s Check keys) without asking any provider.',
+    options: {
+      all: { type: 'boolean' },
+      last: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: [0, 1],
     async run(ctx, opts, [appName]) {
+      if (opts.last) return printLastChecks(ctx, Boolean(opts.json))
       if (!opts.all)
         throw new UsageError('Pass --all (check one key with `keyshelf key verify APP/ENV/VAR`).')
       const c = str(opts.concurrency)
@@ -756,6 +764,7 @@ export const vaultCommands: CliCommand[] = [
               rotationDueAt: iso(i.rotation.rotationDueAt),
               expiresAt: iso(i.expiresAt),
               lastRotatedAt: iso(i.lastRotatedAt),
+              ...(i.revoke ? { revokeOldKey: { ...revokeJson(i.revoke) } } : {}),
             })),
             null,
             2,
@@ -767,7 +776,7 @@ export const vaultCommands: CliCommand[] = [
           table([
             ['STATUS', 'APP', 'ENV', 'KEY', 'ENV VARS'],
             ...items.map((i) => [
-              statusWords(i.rotation, i.expiresAt),
+              revokeWords(i.revoke, statusWords(i.rotation, i.expiresAt)),
               i.appName,
               i.environmentName,
               i.name,
@@ -775,6 +784,7 @@ export const vaultCommands: CliCommand[] = [
             ]),
           ]),
         )
+      for (const i of items.filter((x) => x.revoke)) ctx.err(revokeHint(i))
       return items.some((i) => i.rotation.status === 'overdue' || i.rotation.status === 'expired') ? 2 : 0
     },
   },
