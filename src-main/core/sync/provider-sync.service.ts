@@ -54,6 +54,8 @@ const DISPLAY: Record<SyncProvider, string> = {
 }
 const NOVU_APP_ID_VAR = 'NOVU_APPLICATION_IDENTIFIER'
 const HOUR_MS = 3_600_000
+/** Journal note of a key a lost create call made (secret lost): finish-rotation deletes it by id. */
+const STRAY_NOTE = 'stray key from a lost answer'
 
 export interface ConnectInput {
   appId: string
@@ -707,12 +709,17 @@ export class ProviderSyncService {
       this.repo().putJournal({ ...j, revoked: true })
       this.svc.recordAudit('sync', cred.id, { provider: c.provider, finishedOverlap: true })
     })
+    const stray = j.note === STRAY_NOTE
     return {
       deleted: !r.alreadyGone,
       alreadyGone: r.alreadyGone,
-      message: r.alreadyGone
-        ? `${DISPLAY[c.provider]} no longer had the old key; the rotation is finished.`
-        : `Deleted the old key at ${DISPLAY[c.provider]}; only the new key works now.`,
+      message: stray
+        ? r.alreadyGone
+          ? `${DISPLAY[c.provider]} no longer had the unusable key ${j.revokeRemoteId}; nothing else changed.`
+          : `Deleted the unusable key ${j.revokeRemoteId} at ${DISPLAY[c.provider]}; your stored key is unchanged. You can rotate again.`
+        : r.alreadyGone
+          ? `${DISPLAY[c.provider]} no longer had the old key; the rotation is finished.`
+          : `Deleted the old key at ${DISPLAY[c.provider]}; only the new key works now.`,
     }
   }
 
@@ -1006,14 +1013,30 @@ export class ProviderSyncService {
         if (j) this.repo().putJournal({ ...j, state: 'settled', finishedAt: this.clock(), note: check.state })
       }
       if (check.state === 'not-rotated') {
+        const stray = check.strayRemoteId ?? null
         this.svc.transaction(() => {
-          close()
+          // A key the lost call created (its secret is lost): kept open so finish-rotation deletes it by id,
+          // never automatically (it could be someone else's).
+          if (j && stray) {
+            this.repo().putJournal({
+              ...j,
+              state: 'done',
+              finishedAt: this.clock(),
+              revokeRemoteId: stray,
+              revokeAfter: null,
+              revoked: false,
+              note: STRAY_NOTE,
+              answer: null,
+            })
+          } else close()
           this.svc.setRotationState(cred.id, 'settled')
         })
         return {
           credential: await this.svc.getCredential({ id: cred.id }),
           result: 'settled-not-rotated',
-          message: `The rotation did not happen; the stored key still works. ${check.detail}`,
+          message: stray
+            ? `The rotation did not finish; the stored key still works. ${check.detail}`
+            : `The rotation did not happen; the stored key still works. ${check.detail}`,
         }
       }
       if (check.state === 'rotated' && check.recoveredSecret) {
