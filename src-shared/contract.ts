@@ -417,6 +417,8 @@ export const contract = {
           .number()
           .min(0)
           .max(24 * 30),
+        /** providers: false leaves the remembered .env files alone (default true: rewrite them). */
+        reexport: z.boolean().optional(),
       })
       .strict(),
     output: out<GuidedResult>(),

@@ -474,7 +474,7 @@ export class KeyshelfCore implements VaultService {
     return this.guided.plan(input.credentialId)
   }
   async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
-    return this.guided.complete(input.credentialId, input.value, input.overlapHours)
+    return this.guided.complete(input.credentialId, input.value, input.overlapHours, input.reexport ?? true)
   }
   async guidedReminders(): Promise<RevokeReminder[]> {
     return this.guided.reminders()

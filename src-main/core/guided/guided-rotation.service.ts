@@ -68,7 +68,12 @@ export class GuidedRotationService {
    * check that cannot answer (network, 5xx) does not block. The old value stays in history, valid for the
    * overlap; a reminder comes due when it ends; every remembered export of this key is rewritten.
    */
-  async complete(credentialId: string, newValue: string, overlapHours: number): Promise<GuidedResult> {
+  async complete(
+    credentialId: string,
+    newValue: string,
+    overlapHours: number,
+    reexport = true,
+  ): Promise<GuidedResult> {
     const cred = await this.svc.getCredential({ id: credentialId })
     const f = this.secretField(cred)
     const value = newValue.trim()
@@ -114,7 +119,10 @@ export class GuidedRotationService {
     if (check) this.storeChecks([[cred.id, check]])
     const reexported: string[] = []
     const reexportFailed: { path: string; reason: string }[] = []
-    for (const t of new ExportTargetsRepository(this.svc.repository()).forKey(cred.environmentId, f.envVar)) {
+    const targets = reexport
+      ? new ExportTargetsRepository(this.svc.repository()).forKey(cred.environmentId, f.envVar)
+      : []
+    for (const t of targets) {
       try {
         await this.env.save(t.request, t.path, true)
         reexported.push(t.path)

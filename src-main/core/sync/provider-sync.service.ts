@@ -240,10 +240,12 @@ export class ProviderSyncService {
     }
     const verified = await adapter.verify(conn)
     if (!verified.valid) {
-      throw new KeyshelfError(
-        'PROVIDER_ERROR',
-        `${DISPLAY[input.provider]} did not accept the key: ${(verified.reason ?? 'it is not valid').replace(/\.+$/, '')}. Nothing was saved.`,
-      )
+      // One prefix: the adapter's "Novu rejected the key: …" becomes "Novu did not accept the key: …".
+      const name = DISPLAY[input.provider]
+      const reason = (verified.reason ?? 'it is not valid').replace(/\.+$/, '')
+      const own = `${name} rejected the key`
+      const rest = reason.startsWith(own) ? reason.slice(own.length) : `: ${reason}`
+      throw new KeyshelfError('PROVIDER_ERROR', `${name} did not accept the key${rest}. Nothing was saved.`)
     }
     const envName = input.environmentName ?? verified.environmentName
     if (!envName) throw new InvalidInputError('Say which environment this key belongs to (--env).')
@@ -400,15 +402,19 @@ export class ProviderSyncService {
             notes: '',
           })
           envByName.set(env.name.toLowerCase(), env)
-        } else if (
-          (re.apiUrl !== null && env.apiUrl !== re.apiUrl) ||
-          (re.wsUrl !== null && env.wsUrl !== re.wsUrl) ||
-          env.region !== re.region
-        ) {
-          env = this.svc.updateEnvironmentNow({
-            id: env.id,
-            patch: { apiUrl: re.apiUrl ?? env.apiUrl, wsUrl: re.wsUrl ?? env.wsUrl, region: re.region },
-          })
+        } else {
+          // Empty URLs and region are filled in; values the user set are never rewritten without asking:
+          // a difference is returned for the window (or CLI) to offer.
+          const fill = {
+            apiUrl: env.apiUrl || (re.apiUrl ?? ''),
+            wsUrl: env.wsUrl || (re.wsUrl ?? ''),
+            region: env.region || re.region,
+          }
+          if (fill.apiUrl !== env.apiUrl || fill.wsUrl !== env.wsUrl || fill.region !== env.region)
+            env = this.svc.updateEnvironmentNow({ id: env.id, patch: fill })
+          const theirs = { apiUrl: re.apiUrl ?? env.apiUrl, wsUrl: re.wsUrl ?? env.wsUrl, region: re.region }
+          if (theirs.apiUrl !== env.apiUrl || theirs.wsUrl !== env.wsUrl || theirs.region !== env.region)
+            (summary.environmentChanges ??= []).push({ environmentId: env.id, name: env.name, ...theirs })
         }
         if (re.applicationIdentifier !== null) {
           const envId = env.id
