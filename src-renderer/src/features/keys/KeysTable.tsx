@@ -11,7 +11,8 @@ import {
   type CSSProperties,
   type KeyboardEvent,
 } from 'react'
-import type { CredentialView, FieldView } from '../../../../src-shared/model'
+import type { CredentialView, FieldView, KeyCheckView, RevokeDue } from '../../../../src-shared/model'
+import { CheckBadge, ProviderBadge, RevokeNote } from '../providers/KeyRowExtras'
 import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
 import { call, messageOf } from '../../lib/api.client'
@@ -25,13 +26,17 @@ import { SecretValue } from './SecretValue'
 import { useSecretCopy } from './use-copy.hook'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
 
-export type KeyAction = 'rotate' | 'edit' | 'history' | 'delete' | 'verify'
+export type KeyAction =
+  'rotate' | 'edit' | 'history' | 'delete' | 'verify' | 'finish-rotation' | 'revoke-done'
 
 interface Row {
   credential: CredentialView
   field: FieldView
   first: boolean
   last: boolean
+  /** providers: the key's last read-only check and an old key waiting to be revoked. */
+  check?: KeyCheckView | undefined
+  revoke?: RevokeDue | undefined
 }
 
 /**
@@ -212,6 +217,7 @@ const KeyRow = memo(function KeyRow({
           {first ? (
             <span className="name" title={c.name}>
               {c.name}
+              <ProviderBadge credential={c} />
             </span>
           ) : null}
           <span className={first ? 'sub' : 'sub cont'}>
@@ -281,18 +287,25 @@ const KeyRow = memo(function KeyRow({
                 </button>
               </>
             ) : (
-              <StatusBadge
-                rotation={c.rotation}
-                expiresAt={c.expiresAt}
-                intervalDays={c.rotationIntervalDays}
-              />
+              <span className="status-line">
+                <StatusBadge
+                  rotation={c.rotation}
+                  expiresAt={c.expiresAt}
+                  intervalDays={c.rotationIntervalDays}
+                />
+                <CheckBadge check={row.check} />
+              </span>
             )}
             {mode === 'narrow' ? (
               <span className="rotated-sub" title={rotatedTitle} data-testid="rotated">
                 {rotated}
               </span>
             ) : null}
-            <OverlapNote until={c.overlapUntil} />
+            {row.revoke ? (
+              <RevokeNote revoke={row.revoke} onAction={(a) => handlers.action(a, c)} />
+            ) : (
+              <OverlapNote until={c.overlapUntil} />
+            )}
           </div>
         ) : null}
       </div>
@@ -400,7 +413,12 @@ export function KeysTable({
   focusFieldId,
   onAction,
   onSelect,
+  checks,
+  revokes,
 }: {
+  /** providers: last checks and old keys to revoke, by credential id. */
+  checks?: Record<string, KeyCheckView> | undefined
+  revokes?: Record<string, RevokeDue> | undefined
   credentials: CredentialView[]
   environmentName: string
   remaskSeconds: number
@@ -425,9 +443,11 @@ export function KeysTable({
           field,
           first: i === 0,
           last: i === c.fields.length - 1,
+          check: checks?.[c.id],
+          revoke: revokes?.[c.id],
         })),
       ),
-    [credentials, sort, dueOnly],
+    [credentials, sort, dueOnly, checks, revokes],
   )
   const varWidth = useMemo(() => envVarColumnWidth(rows), [rows])
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.field.id, i])), [rows])
