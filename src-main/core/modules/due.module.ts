@@ -63,7 +63,10 @@ export class DueModule {
       this.kernel.settings.get().warnDays,
     )
     // providers: revoke reminders are sealed, so they count only while the vault is unlocked.
-    if (this.kernel.unlocked) counts.revoke = countRevokesDue(this.kernel.session().repo, this.kernel.clock())
+    if (this.kernel.unlocked) {
+      const revoke = countRevokesDue(this.kernel.session().repo, this.kernel.clock())
+      if (revoke > 0) counts.revoke = revoke
+    }
     return counts
   }
 }

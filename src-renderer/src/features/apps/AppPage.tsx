@@ -153,8 +153,9 @@ export function AppPage({
     const connected = (conns.data ?? []).some((x) => x.provider === c.provider)
     if (action === 'rotate' && connected && c.providerCredentialId)
       setLocal({ kind: 'rotate-provider', credential: c })
-    else if (action === 'rotate') {
-      // A provider without API rotation that the catalogue knows (Stripe, OpenAI…): the guided flow.
+    else if (action === 'rotate' && c.fields.length === 1 && c.fields[0]?.kind === 'secret') {
+      // One secret of a provider without API rotation that the catalogue knows (Stripe, OpenAI…): guided.
+      // Pairs (an id with its secret) keep the dialog that takes every field.
       call('guidedRotationPlan', { credentialId: c.id })
         .then((plan) =>
           plan.dashboardUrl
@@ -162,7 +163,8 @@ export function AppPage({
             : openDialog({ kind: 'rotate', credential: c }),
         )
         .catch(() => openDialog({ kind: 'rotate', credential: c }))
-    } else if (action === 'finish-rotation' || action === 'revoke-done') {
+    } else if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
+    else if (action === 'finish-rotation' || action === 'revoke-done') {
       revokeAction({ credentialId: c.id, name: c.name, revoke: revokes.data?.[c.id] ?? null })
     } else if (action === 'verify') verify(c)
     else if (action === 'history') openDialog({ kind: 'history', credential: c })

@@ -217,7 +217,6 @@ const KeyRow = memo(function KeyRow({
           {first ? (
             <span className="name" title={c.name}>
               {c.name}
-              <ProviderBadge credential={c} />
             </span>
           ) : null}
           <span className={first ? 'sub' : 'sub cont'}>
@@ -229,6 +228,7 @@ const KeyRow = memo(function KeyRow({
             ) : (
               envVar
             )}
+            {first ? <ProviderBadge credential={c} /> : null}
           </span>
         </div>
       </div>
