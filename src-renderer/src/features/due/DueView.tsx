@@ -30,6 +30,9 @@ const DueItemRow = memo(function DueItemRow({
 }) {
   const [now] = useState(() => Date.now())
   const overlap = item.overlapUntil && item.overlapUntil > now ? item.overlapUntil : null
+  // providers: only an old key to revoke (the rotation itself is not due): one action, its date.
+  const st = item.rotation.status
+  const revokeOnly = Boolean(item.revoke) && st !== 'overdue' && st !== 'expired' && st !== 'due-soon'
   return (
     <div className="due-item" data-testid="due-row" data-status={item.rotation.status}>
       <div className="cell-key">
@@ -65,7 +68,11 @@ const DueItemRow = memo(function DueItemRow({
         className="date-cell"
         title={item.lastRotatedAt ? `Last rotated ${formatDate(item.lastRotatedAt)}` : 'Never rotated'}
       >
-        {item.rotation.governingAt ? formatDate(item.rotation.governingAt) : '—'}
+        {revokeOnly && item.revoke
+          ? formatDate(item.revoke.dueAt)
+          : item.rotation.governingAt
+            ? formatDate(item.rotation.governingAt)
+            : '—'}
       </span>
       <div className="row-actions">
         {item.revoke ? (
@@ -74,11 +81,13 @@ const DueItemRow = memo(function DueItemRow({
             <span className="sr-only"> {item.name}</span>
           </button>
         ) : null}
-        <button type="button" className="btn btn-sm" onClick={() => onRotate(item)}>
-          <Icon name="rotate" size="sm" />
-          Rotate
-          <span className="sr-only"> {item.name}</span>
-        </button>
+        {revokeOnly ? null : (
+          <button type="button" className="btn btn-sm" onClick={() => onRotate(item)}>
+            <Icon name="rotate" size="sm" />
+            Rotate
+            <span className="sr-only"> {item.name}</span>
+          </button>
+        )}
       </div>
     </div>
   )

@@ -228,7 +228,7 @@ const KeyRow = memo(function KeyRow({
             ) : (
               envVar
             )}
-            {first ? <ProviderBadge credential={c} /> : null}
+            {first && mode === 'narrow' ? <ProviderBadge credential={c} /> : null}
           </span>
         </div>
       </div>
@@ -312,8 +312,11 @@ const KeyRow = memo(function KeyRow({
       {mode === 'wide' ? (
         <div role="gridcell" className="kcell kcell-date">
           {first ? (
-            <span title={rotatedTitle} data-testid="rotated">
-              {rotated}
+            <span className="date-stack">
+              <span title={rotatedTitle} data-testid="rotated">
+                {rotated}
+              </span>
+              <ProviderBadge credential={c} />
             </span>
           ) : null}
         </div>
