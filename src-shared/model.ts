@@ -335,7 +335,13 @@ export interface SyncSummary {
   /** Plain-words notes (e.g. keys whose values the provider does not show). */
   notes: string[]
   /** providers: environments whose URLs or region differ at the provider; applied only if the user agrees. */
-  environmentChanges?: { environmentId: string; name: string; apiUrl: string; wsUrl: string; region: string }[]
+  environmentChanges?: {
+    environmentId: string
+    name: string
+    apiUrl: string
+    wsUrl: string
+    region: string
+  }[]
 }
 
 /** The outcome of a rotation through a provider. */

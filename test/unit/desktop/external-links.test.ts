@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  catalogueDashboardHosts,
-  isAllowedExternalUrl,
-} from '../../../src-main/core/desktop/external-links'
+import { catalogueDashboardHosts, isAllowedExternalUrl } from '../../../src-main/core/desktop/external-links'
 import { PROVIDER_CATALOGUE } from '../../../src-main/core/guided/provider-catalogue'
 
 describe('isAllowedExternalUrl', () => {
