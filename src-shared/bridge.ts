@@ -56,6 +56,8 @@ export const COMMAND_NAMES = [
   'guidedReminders',
   'dismissGuidedReminder',
   'verifyAllKeys',
+  'lastKeyChecks',
+  'openRevokes',
   'exportPreview',
   'exportCopy',
   'exportSave',

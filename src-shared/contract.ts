@@ -18,6 +18,8 @@ import type {
   GuidedPlan,
   GuidedResult,
   RevokeReminder,
+  KeyCheckView,
+  RevokeDue,
   VerifyAllResult,
   App,
   AuditEntry,
@@ -434,6 +436,8 @@ export const contract = {
           .number()
           .min(0)
           .max(24 * 30),
+        /** providers: false leaves the remembered .env files alone (default true: rewrite them). */
+        reexport: z.boolean().optional(),
       })
       .strict(),
     output: out<GuidedResult>(),
@@ -449,6 +453,11 @@ export const contract = {
       .strict(),
     output: out<VerifyAllResult>(),
   },
+  // providers (issue 11 window): stored checks and old keys waiting to be revoked
+  /** The last read-only check of every key that has one (sealed in the vault), by credential id. */
+  lastKeyChecks: { input: z.object({}).strict(), output: out<Record<string, KeyCheckView>>() },
+  /** Old keys still alive at their provider after a rotation with an overlap, by credential id. */
+  openRevokes: { input: z.object({}).strict(), output: out<Record<string, RevokeDue>>() },
 
   /** A masked preview of an environment's export in a profile, with the keys it cannot carry. */
   exportPreview: { input: exportRequest, output: out<ExportPreview>() },

@@ -14,6 +14,8 @@ import type {
   GuidedPlan,
   GuidedResult,
   RevokeReminder,
+  KeyCheckView,
+  RevokeDue,
   SyncProvider,
   VerifyAllResult,
   ImportPreview,
@@ -34,6 +36,7 @@ import type { QuickUnlock } from './desktop/quick-unlock'
 import { EnvCommands, type SaveDialogs } from './envfile/env-commands.module'
 import { EnvWorkflows } from './envfile/env-workflows.service'
 import { GuidedRotationService } from './guided/guided-rotation.service'
+import { openRevokes } from './guided/revoke-reminders'
 import { CredentialHomes, type CredentialHome, type HomeValue } from './home/credential-home'
 import { LocalVaultHome } from './home/local-vault.home'
 import { AddressingModule, type FieldAddress } from './modules/addressing.module'
@@ -495,7 +498,7 @@ export class KeyshelfCore implements VaultService {
     return this.guided.plan(input.credentialId)
   }
   async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
-    return this.guided.complete(input.credentialId, input.value, input.overlapHours)
+    return this.guided.complete(input.credentialId, input.value, input.overlapHours, input.reexport ?? true)
   }
   async guidedReminders(): Promise<RevokeReminder[]> {
     return this.guided.reminders()
@@ -503,6 +506,12 @@ export class KeyshelfCore implements VaultService {
   async dismissGuidedReminder(input: ParsedInput<'dismissGuidedReminder'>): Promise<null> {
     this.guided.dismissReminder(input.id)
     return null
+  }
+  async lastKeyChecks(): Promise<Record<string, KeyCheckView>> {
+    return this.guided.lastChecks()
+  }
+  async openRevokes(): Promise<Record<string, RevokeDue>> {
+    return Object.fromEntries(openRevokes(this.repository()))
   }
   async verifyAllKeys(input: ParsedInput<'verifyAllKeys'>): Promise<VerifyAllResult> {
     return this.guided.verifyAll({
