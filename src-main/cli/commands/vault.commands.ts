@@ -15,7 +15,7 @@ import {
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
 import { checkValue } from '../value-input'
 import { UsageError, confirm, promptHidden } from '../cli-io'
-import { dueByOwner } from './team.commands'
+import { dueByOwner, offlineNote } from './team.commands'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
@@ -481,6 +481,9 @@ export const vaultCommands: CliCommand[] = [
       const core = await ctx.unlocked()
       const { app, environment, credential, field } = await resolveField(core, path ?? '')
       const { value } = await core.reveal({ fieldId: field.id })
+      // A team key whose team did not answer last time: the value is the local copy (stderr, never stdout).
+      const offline = core.teams.homeOf(credential.id)
+      if (offline && offline.offlineSince !== null) ctx.err(offlineNote(offline.team, offline.offlineSince))
       if (opts.json) {
         ctx.out(
           JSON.stringify({

@@ -305,6 +305,57 @@ export class TeamSpaceService {
       .map((c) => this.view(c))
   }
 
+  /**
+   * Disconnects a team: its sealed credentials are deleted, and its apps and keys stay in this vault as
+   * ordinary local keys (with their history). Nothing in the team space changes.
+   */
+  disconnect(teamName: string): { team: string; apps: number; keys: number } {
+    const c = this.team(teamName)
+    const repo = this.repo()
+    const apps = repo.listApps(c.id).length
+    const keys = repo.listLinks(c.id).length
+    this.host.transaction(() => {
+      repo.deleteConnection(c.id)
+      this.host.recordAudit('sync', null, { team: c.name, action: 'team-disconnect', apps, keys })
+    })
+    this.clients.delete(c.id)
+    return { team: c.name, apps, keys }
+  }
+
+  /**
+   * Refuses, before anything is asked of a provider, a rotation of a team key that would not go through the
+   * team (a provider or guided rotation): the provider's new key could not be written to the team in the
+   * same step, and a value a provider issued must never be lost. Says what to do instead.
+   */
+  refuseOutsideRotation(credentialId: string, how: 'provider' | 'guided'): void {
+    const link = this.repo().getLink(credentialId)
+    if (!link) return
+    const c = this.repo()
+      .listConnections()
+      .find((x) => x.id === link.connectionId)
+    const team = c ? `the team "${c.name}"` : 'a team space'
+    const name = this.host.credentialNow(credentialId).name
+    throw new KeyshelfError(
+      'CONFLICT',
+      `${name} lives in ${team}, so Keyshelf does not rotate it ${how === 'provider' ? 'through its provider' : 'with a guided rotation'}: ` +
+        `the new key could not be written to the team in the same step. Create the new key at the provider, then store it with ` +
+        `\`keyshelf key rotate APP/ENV/ENV_VAR --value-stdin\` (or Rotate in the window), which writes the team first. Nothing was changed.`,
+    )
+  }
+
+  /** For the window's badges: which team each shared app belongs to, and each team's offline mark. */
+  marks(): { apps: Record<string, string>; offlineSince: Record<string, number | null> } {
+    const repo = this.repo()
+    const conns = repo.listConnections()
+    const nameOf = new Map(conns.map((c) => [c.id, c.name]))
+    const apps: Record<string, string> = {}
+    for (const a of repo.listApps()) {
+      const n = nameOf.get(a.connectionId)
+      if (n !== undefined) apps[a.appId] = n
+    }
+    return { apps, offlineSince: Object.fromEntries(conns.map((c) => [c.name, c.offlineSince])) }
+  }
+
   private view(c: TeamConnectionRecord): TeamView {
     const repo = this.repo()
     return {
@@ -459,7 +510,18 @@ export class TeamSpaceService {
         const finalRec = rec
         this.host.transaction(() => repo.putApp(finalRec))
         const todo = jobs.filter((j) => !links.has(j.cred.id))
+        // Slugs of keys already linked (a share that was interrupted and is run again): a new key never
+        // takes one, so re-running a share continues where it stopped and never writes a key twice.
         const keyTaken = new Map<string, Set<string>>()
+        const appPrefix = `${teamPath.app(c.prefix, finalRec.slug)}/`
+        for (const l of repo.listLinks(c.id)) {
+          if (!l.path.startsWith(appPrefix)) continue
+          const [envSlug, keySlug] = l.path.slice(appPrefix.length).split('/')
+          if (envSlug === undefined || keySlug === undefined) continue
+          let set = keyTaken.get(envSlug)
+          if (!set) keyTaken.set(envSlug, (set = new Set([ENV_DETAILS])))
+          set.add(keySlug)
+        }
         const planned = todo.map((j) => {
           let set = keyTaken.get(j.envSlug)
           if (!set) keyTaken.set(j.envSlug, (set = new Set([ENV_DETAILS])))
