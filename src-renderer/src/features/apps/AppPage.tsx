@@ -13,6 +13,7 @@ import { ProvidersDialog } from '../providers/ProvidersDialog'
 import { RotateViaProviderDialog } from '../providers/RotateViaProviderDialog'
 import { ExportDialog } from '../transfer/ExportDialog'
 import { ImportDialog } from '../transfer/ImportDialog'
+import { TeamMeta } from '../teams/TeamMeta'
 import { useShell } from '../shell/shell.context'
 
 function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link' | 'plug' }) {
@@ -179,6 +180,7 @@ export function AppPage({
             <span className="meta-item">
               {plural(app.environmentCount, 'environment')} · {plural(app.credentialCount, 'key')}
             </span>
+            <TeamMeta appId={app.id} />
           </div>
         </div>
         <div className="header-actions">

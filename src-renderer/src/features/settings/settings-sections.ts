@@ -1,6 +1,7 @@
 import type { SettingsSection } from './settings-section'
 import { GeneralSection } from './sections/GeneralSection'
 import { SecuritySection } from './sections/SecuritySection'
+import { TeamsSection } from './sections/TeamsSection'
 
 /** The pages of Settings, in the order shown. Add a section with one line here. */
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
@@ -15,5 +16,11 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     label: 'Security',
     description: 'Quick unlock and the master password.',
     Component: SecuritySection,
+  },
+  {
+    id: 'teams',
+    label: 'Teams',
+    description: 'Team spaces on OpenBao or HashiCorp Vault: shared keys and rotation deadlines.',
+    Component: TeamsSection,
   },
 ]
