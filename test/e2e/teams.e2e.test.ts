@@ -138,7 +138,7 @@ describe('teams in the window, against a real OpenBao dev server', () => {
     await card.waitFor()
     await expect.poll(() => card.getByTestId('team-status').textContent()).toBe('Online · never pulled')
     expect(await outerHTML(page)).not.toContain(rotatorToken)
-    expect(JSON.stringify(await bob.core.listTeams({}))).not.toContain(rotatorToken)
+    expect(JSON.stringify(await bob.core.listTeams())).not.toContain(rotatorToken)
     expect(await card.textContent()).toContain(bao.addr)
     expect(await card.textContent()).toContain('secret/keyshelf/')
 

@@ -18,6 +18,12 @@ export const LAYOUT_VERSION = '1'
 /** The reserved secret names. */
 export const APP_DETAILS = '_app'
 export const ENV_DETAILS = '_env'
+/**
+ * The per-environment manifest Keyshelf keeps next to the keys: `{ <key slug>: "<version>:<metadata hash>" }`
+ * (no value). A pull that finds a key's entry equal to what the local copy holds skips that key's metadata
+ * request; the manifest is checked against every key's metadata on a schedule (see docs/teams.md).
+ */
+export const MANIFEST = '_manifest'
 
 /** A path slug from a display name: lower case, [a-z0-9._-], no leading "_" or ".", at most 64 chars. */
 export function slugify(name: string, fallback: string): string {
@@ -47,6 +53,7 @@ export const teamPath = {
   appDetails: (prefix: string, app: string): string => `${prefix}/${app}/${APP_DETAILS}`,
   env: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}`,
   envDetails: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}/${ENV_DETAILS}`,
+  manifest: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}/${MANIFEST}`,
   key: (prefix: string, app: string, env: string, key: string): string => `${prefix}/${app}/${env}/${key}`,
 }
 

@@ -10,6 +10,7 @@ import { KvClient, type KvClientOptions, type KvMetadata } from './kv.client'
 import { checkPath, parseTeamAddresses } from './team-address'
 import {
   ENV_DETAILS,
+  MANIFEST,
   appDetails,
   decodeKeyMeta,
   encodeKeyMeta,
@@ -86,8 +87,10 @@ export interface TeamDeps {
   onProgress?: (e: ProgressEvent) => void
   /** KvClient tuning (timeouts, failover bound); tests shorten it. */
   kv?: Pick<KvClientOptions, 'timeoutMs' | 'maxWaitMs' | 'maxAttempts' | 'sleep'>
-  /** Parallel requests during share and pull (default 8). */
+  /** Parallel requests during share and pull (default 16). */
   concurrency?: number
+  /** How long a pull trusts the manifests before checking every key's metadata again (default 1 hour). */
+  fullCheckMs?: number
   /** The team home: it lets the local copy take a rotation only after the team accepted it. */
   home?: { afterTeamWrite<T>(credentialId: string, fn: () => Promise<T>): Promise<T> }
 }
@@ -198,13 +201,17 @@ export class TeamSpaceService {
   private readonly clock: () => number
   private readonly concurrency: number
   private readonly clients = new Map<string, KvClient>()
+  private readonly fullCheckMs: number
+  /** During a pull: the lower-cased key names per local environment (so creating 10,000 keys stays linear). */
+  private takenNames: Map<string, Set<string>> | null = null
 
   constructor(
     private readonly host: TeamHost,
     private readonly deps: TeamDeps = {},
   ) {
     this.clock = deps.clock ?? Date.now
-    this.concurrency = deps.concurrency ?? 8
+    this.concurrency = deps.concurrency ?? 16
+    this.fullCheckMs = deps.fullCheckMs ?? 60 * 60_000
   }
 
   private repo(): TeamRepository {
@@ -566,6 +573,19 @@ export class TeamSpaceService {
           if (done % 50 === 0 || done === planned.length)
             this.progress(`Sharing ${app.name} with ${c.name}`, done, planned.length)
         }).finally(flush)
+        // The manifests of the environments written to (every linked key of this app, so an interrupted
+        // share that is run again completes them too).
+        const entries = new Map<string, Record<string, string>>()
+        for (const l of repo.listLinks(c.id)) {
+          if (!l.path.startsWith(appPrefix) || l.metaHash === undefined) continue
+          const [envSlug, keySlug] = l.path.slice(appPrefix.length).split('/')
+          if (envSlug === undefined || keySlug === undefined) continue
+          const e = entries.get(envSlug) ?? {}
+          e[keySlug] = `${l.version}:${l.metaHash}`
+          entries.set(envSlug, e)
+        }
+        for (const [envSlug, e] of entries)
+          await this.updateManifest(kv, teamPath.manifest(c.prefix, finalRec.slug, envSlug), e)
         this.host.recordAudit('sync', null, {
           team: c.name,
           action: 'team-share',
@@ -583,6 +603,44 @@ export class TeamSpaceService {
     } catch (err) {
       this.writeRefused(c, err)
     }
+  }
+
+  /**
+   * Merges `entries` into an environment's manifest (or replaces it with `replace`), with check-and-set;
+   * retried a few times when another writer got there first. Best effort for callers that catch: the
+   * manifest only saves requests, the scheduled full check does not trust it.
+   */
+  private async updateManifest(
+    kv: KvClient,
+    path: string,
+    entries: Record<string, string>,
+    replace = false,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await kv.read(path)
+      const next = replace ? { ...entries } : { ...(cur?.data ?? {}), ...entries }
+      if (
+        cur?.data &&
+        JSON.stringify(Object.entries(cur.data).sort()) === JSON.stringify(Object.entries(next).sort())
+      )
+        return
+      try {
+        await kv.write(path, next, cur?.version ?? 0)
+        return
+      } catch (err) {
+        if (!(err instanceof TeamCasConflictError)) throw err
+      }
+    }
+  }
+
+  /** One key's manifest entry after Keyshelf wrote it (a failure leaves it to the next full check). */
+  private async noteInManifest(c: TeamConnectionRecord, keyPath: string, entry: string): Promise<void> {
+    const parts = keyPath.split('/')
+    const slug = parts.pop()
+    if (slug === undefined) return
+    await this.updateManifest(this.client(c), `${parts.join('/')}/${MANIFEST}`, { [slug]: entry }).catch(
+      () => undefined,
+    )
   }
 
   /** Writes a details secret when it differs from what is there (check-and-set on the version read). */
@@ -628,8 +686,9 @@ export class TeamSpaceService {
    * created, changed keys updated (a changed value keeps the previous one in local history). When no node
    * answers, nothing changes and the summary says since when the team is offline.
    */
-  async pull(teamName?: string): Promise<PullSummary> {
+  async pull(teamName?: string, opts: { full?: boolean } = {}): Promise<PullSummary> {
     const c = this.team(teamName)
+    let fullCheckAt: number | null = null
     const repo = this.repo()
     const summary: PullSummary = {
       team: c.name,
@@ -644,20 +703,36 @@ export class TeamSpaceService {
         const appSlugs = (await kv.list(c.prefix)).filter(isDir).map(baseName)
         const linksByPath = new Map(repo.listLinks(c.id).map((l) => [l.path, l]))
         const appsBySlug = new Map(repo.listApps(c.id).map((a) => [a.slug, a]))
-        // 1. Walk the tree (lists only), creating missing local apps and environments.
-        const keys: { path: string; slug: string; envId: string }[] = []
+        // 1. Walk the tree (lists, and one manifest per environment), creating missing local apps and
+        //    environments.
+        const keys: { path: string; slug: string; envId: string; manifestPath: string }[] = []
+        const manifests = new Map<string, { entries: Record<string, string>; listed: Set<string> } | null>()
         for (const slug of appSlugs) {
           const rec = await this.ensureLocalApp(kv, c, slug, appsBySlug.get(slug))
           const envSlugs = (await kv.list(teamPath.app(c.prefix, slug))).filter(isDir).map(baseName)
           for (const envSlug of envSlugs) {
             const envId = await this.ensureLocalEnv(kv, c, rec, envSlug)
+            const manifestPath = teamPath.manifest(c.prefix, slug, envSlug)
+            const listed = new Set<string>()
             for (const k of await kv.list(teamPath.env(c.prefix, slug, envSlug))) {
               if (isDir(k) || k.startsWith('_')) continue
-              keys.push({ path: teamPath.key(c.prefix, slug, envSlug, k), slug: k, envId })
+              listed.add(k)
+              keys.push({ path: teamPath.key(c.prefix, slug, envSlug, k), slug: k, envId, manifestPath })
             }
+            const m = listed.size > 0 ? await kv.read(manifestPath) : null
+            manifests.set(
+              manifestPath,
+              m?.data ? { entries: m.data, listed } : listed.size > 0 ? null : { entries: {}, listed },
+            )
           }
         }
-        // 2. Metadata per key; data only for what changed.
+        // A full check reads every key's metadata (so a `bao kv put` made without Keyshelf, which does not
+        // touch the manifest, is found); otherwise a key whose manifest entry equals the local copy's
+        // version and metadata hash is unchanged without a request.
+        const now = this.clock()
+        const full = opts.full === true || (c.fullCheckAt ?? 0) + this.fullCheckMs <= now
+        const seen = new Map<string, Record<string, string>>()
+        // 2. Metadata per key that may have changed; data only for what changed.
         let done = 0
         const label = `Pulling ${c.name}`
         this.progress(label, 0, keys.length)
@@ -668,25 +743,55 @@ export class TeamSpaceService {
           const items = pending.splice(0)
           if (items.length > 0) this.host.transaction(() => items.forEach((apply) => apply()))
         }
+        this.takenNames = new Map()
         await pool(keys, this.concurrency, async (k) => {
           const link = linksByPath.get(k.path)
-          const meta = await kv.readMetadata(k.path)
-          if (!meta) return
-          if (link && link.version === meta.currentVersion && this.metaSeen(link, meta)) summary.unchanged++
-          else {
-            const cur = await kv.read(k.path)
-            if (!cur?.data) summary.deletedRemotely++
+          const entry = manifests.get(k.manifestPath)?.entries[k.slug]
+          const mine = link && link.metaHash !== undefined ? `${link.version}:${link.metaHash}` : null
+          if (!full && mine !== null && entry === mine) {
+            summary.unchanged++
+          } else {
+            const meta = await kv.readMetadata(k.path)
+            if (!meta) return
+            const seenHere = seen.get(k.manifestPath) ?? {}
+            seenHere[k.slug] = `${meta.currentVersion}:${metaHash(meta.customMetadata)}`
+            seen.set(k.manifestPath, seenHere)
+            if (link && link.version === meta.currentVersion && this.metaSeen(link, meta)) summary.unchanged++
             else {
-              const data = cur.data
-              pending.push(() => this.applyRemoteNow(c, k, link, meta, data, cur.version))
-              if (pending.length >= 250) flush()
-              if (link) summary.updated++
-              else summary.created++
+              const cur = await kv.read(k.path)
+              if (!cur?.data) summary.deletedRemotely++
+              else {
+                const data = cur.data
+                pending.push(() => this.applyRemoteNow(c, k, link, meta, data, cur.version))
+                if (pending.length >= 250) flush()
+                if (link) summary.updated++
+                else summary.created++
+              }
             }
           }
           done++
           if (done % 100 === 0 || done === keys.length) this.progress(label, done, keys.length)
-        }).finally(flush)
+        }).finally(() => {
+          flush()
+          this.takenNames = null
+        })
+        // 3. Repair manifests that are missing or disagree with what was read (best effort: a reader token
+        //    cannot write, and the next full check reads the metadata anyway).
+        for (const [path, m] of manifests) {
+          const got = seen.get(path) ?? {}
+          const stale =
+            m === null ||
+            Object.entries(got).some(([slug, v]) => m.entries[slug] !== v) ||
+            Object.keys(m.entries).some((slug) => !m.listed.has(slug))
+          if (!stale) continue
+          const next: Record<string, string> = {}
+          for (const slug of m?.listed ?? Object.keys(got)) {
+            const v = got[slug] ?? m?.entries[slug]
+            if (v !== undefined) next[slug] = v
+          }
+          await this.updateManifest(kv, path, next, true).catch(() => undefined)
+        }
+        if (full) fullCheckAt = now
       })
     } catch (err) {
       if (err instanceof TeamError && err.kind === 'UNREACHABLE') {
@@ -695,7 +800,11 @@ export class TeamSpaceService {
       }
       throw err
     }
-    this.save({ ...this.team(c.name), lastSyncAt: this.clock() })
+    this.save({
+      ...this.team(c.name),
+      lastSyncAt: this.clock(),
+      ...(fullCheckAt !== null ? { fullCheckAt } : {}),
+    })
     this.host.recordAudit('sync', null, {
       team: c.name,
       action: 'team-pull',
@@ -823,12 +932,16 @@ export class TeamSpaceService {
             value: data[f.envVar]!,
           })),
         }
-        const taken = this.host
-          .credentialsInEnvironment(k.envId)
-          .some((x) => x.name.toLowerCase() === input.name.toLowerCase())
+        let names = this.takenNames?.get(k.envId)
+        if (!names) {
+          names = new Set(this.host.credentialsInEnvironment(k.envId).map((x) => x.name.toLowerCase()))
+          this.takenNames?.set(k.envId, names)
+        }
+        const taken = names.has(input.name.toLowerCase())
         // Two team secrets may carry the same display name (one written by hand): the path slug tells them apart.
         if (taken) input.name = `${input.name} (${k.slug})`.slice(0, 200)
         credentialId = this.host.createCredentialNow(input).id
+        names.add(input.name.toLowerCase())
       }
       repo.putLink({
         credentialId,
@@ -894,6 +1007,7 @@ export class TeamSpaceService {
     this.host.transaction(() =>
       repo.putLink({ ...rest, version: written, ...(hash !== undefined ? { metaHash: hash } : {}) }),
     )
+    if (hash !== undefined) await this.noteInManifest(c, link.path, `${written}:${hash}`)
     return view
   }
 
@@ -981,6 +1095,7 @@ export class TeamSpaceService {
     }
     const view = await updateLocal(input)
     this.host.transaction(() => repo.putLink({ ...link, metaHash: metaHash(cm) }))
+    await this.noteInManifest(c, link.path, `${link.version}:${metaHash(cm)}`)
     return view
   }
 
