@@ -249,7 +249,9 @@ describe('teams in the window, against a real OpenBao dev server', () => {
     )
     await page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /Shop/ }).click()
     await page.getByTestId('team-offline').waitFor()
-    expect(await page.getByTestId('team-offline').textContent()).toMatch(/^offline since .+: values from the local copy/)
+    expect(await page.getByTestId('team-offline').textContent()).toMatch(
+      /^offline since .+: values from the local copy/,
+    )
     expect(await revealValue(bob, 'Stripe')).toBe(STRIPE_2)
     await expectNoAxeViolations(page, 'a team app while offline')
     await page.setViewportSize({ width: 900, height: 600 })

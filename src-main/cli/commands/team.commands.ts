@@ -233,6 +233,22 @@ export const teamCommands: CliCommand[] = [
     },
   },
   {
+    words: ['team', 'pull'],
+    usage: 'team pull [--team NAME] [--full]',
+    summary: 'pull what changed in a team space (sync does this for every team)',
+    help:
+      'Keys whose manifest entry matches the local copy are skipped; every key is checked against its metadata once an hour,\n' +
+      'or now with --full (finds a `bao kv put` made without Keyshelf to an existing key). See docs/teams.md.',
+    options: { team: { type: 'string' }, full: { type: 'boolean' } },
+    positionals: [0, 0],
+    async run(ctx, opts) {
+      const core = await ctx.unlocked()
+      const s = await core.teams.pull(str(opts.team), { full: opts.full === true })
+      ctx.out(pullLine(s))
+      return 0
+    },
+  },
+  {
     words: ['team', 'disconnect'],
     usage: 'team disconnect NAME',
     summary: "forget a team's credentials; its apps and keys stay in this vault as local keys",

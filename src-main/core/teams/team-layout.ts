@@ -25,6 +25,33 @@ export const ENV_DETAILS = '_env'
  */
 export const MANIFEST = '_manifest'
 
+/** Entries per manifest string: OpenBao refuses JSON bodies with too many strings (one per key would be). */
+const MANIFEST_PART = 400
+
+/** The manifest's data map: `part-N` strings of `<slug>\t<version>:<hash>` lines, at most 400 lines each. */
+export function encodeManifest(entries: Record<string, string>): Record<string, string> {
+  const lines = Object.keys(entries)
+    .sort()
+    .map((slug) => `${slug}\t${entries[slug]}`)
+  const out: Record<string, string> = {}
+  for (let i = 0; i * MANIFEST_PART < lines.length; i++)
+    out[`part-${i}`] = lines.slice(i * MANIFEST_PART, (i + 1) * MANIFEST_PART).join('\n')
+  return out
+}
+
+/** Reads a manifest's data map back (lines that do not parse are ignored: the key is then checked). */
+export function decodeManifest(data: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, text] of Object.entries(data)) {
+    if (!k.startsWith('part-')) continue
+    for (const line of text.split('\n')) {
+      const tab = line.lastIndexOf('\t')
+      if (tab > 0) out[line.slice(0, tab)] = line.slice(tab + 1)
+    }
+  }
+  return out
+}
+
 /** A path slug from a display name: lower case, [a-z0-9._-], no leading "_" or ".", at most 64 chars. */
 export function slugify(name: string, fallback: string): string {
   const s = name

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { App, CredentialView, Environment, ProgressEvent, ProviderId } from '../../../src-shared/model'
 import { PROVIDERS } from '../../../src-shared/model'
+import type { TeamPullResult, TeamShareResult, TeamSummary } from '../../../src-shared/teams'
 import { ConflictError, InvalidInputError, KeyshelfError, NotFoundError } from '../errors'
 import type { Logger } from '../logger'
 import type { ReportKey } from '../rotation/rotation-report'
@@ -11,6 +12,8 @@ import { checkPath, parseTeamAddresses } from './team-address'
 import {
   ENV_DETAILS,
   MANIFEST,
+  decodeManifest,
+  encodeManifest,
   appDetails,
   decodeKeyMeta,
   encodeKeyMeta,
@@ -112,44 +115,13 @@ export interface TeamConnectInput {
 }
 
 /** A team as the CLI and window see it: no token. */
-export interface TeamView {
-  id: string
-  name: string
-  addrs: string[]
-  mount: string
-  prefix: string
-  namespace: string | null
-  authMethod: TeamAuth['method']
-  displayName: string
-  policies: string[]
-  /** True when the token's policies allow writes (a guess from names; the server decides). */
-  offlineSince: number | null
-  lastSyncAt: number | null
-  apps: number
-  keys: number
-}
+export type TeamView = TeamSummary
 
-/** What a pull did. */
-export interface PullSummary {
-  team: string
-  created: number
-  updated: number
-  unchanged: number
-  /** Latest versions that are deleted or destroyed on the server (the local copy is kept). */
-  deletedRemotely: number
-  /** Set when no node answered: nothing was pulled, the local copy is served. */
-  offlineSince: number | null
-}
+/** What a pull did (`offlineSince` is set when no node answered: nothing was pulled, the local copy is served). */
+export type PullSummary = Omit<TeamPullResult, 'error'>
 
-/** What a share did. */
-export interface ShareSummary {
-  team: string
-  app: string
-  environments: number
-  keys: number
-  /** Keys already linked to the team (left as they are). */
-  alreadyShared: number
-}
+/** What a share did (`alreadyShared`: keys already linked to the team, left as they are). */
+export type ShareSummary = TeamShareResult
 
 /** One app in a team space. */
 export interface TeamAppView {
@@ -584,8 +556,11 @@ export class TeamSpaceService {
           e[keySlug] = `${l.version}:${l.metaHash}`
           entries.set(envSlug, e)
         }
+        // Best effort: the manifest only saves requests (a pull checks keys it cannot trust).
         for (const [envSlug, e] of entries)
-          await this.updateManifest(kv, teamPath.manifest(c.prefix, finalRec.slug, envSlug), e)
+          await this.updateManifest(kv, teamPath.manifest(c.prefix, finalRec.slug, envSlug), e).catch(
+            () => undefined,
+          )
         this.host.recordAudit('sync', null, {
           team: c.name,
           action: 'team-share',
@@ -618,12 +593,9 @@ export class TeamSpaceService {
   ): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const cur = await kv.read(path)
-      const next = replace ? { ...entries } : { ...(cur?.data ?? {}), ...entries }
-      if (
-        cur?.data &&
-        JSON.stringify(Object.entries(cur.data).sort()) === JSON.stringify(Object.entries(next).sort())
-      )
-        return
+      const before = cur?.data ? decodeManifest(cur.data) : {}
+      const next = encodeManifest(replace ? entries : { ...before, ...entries })
+      if (cur?.data && JSON.stringify(cur.data) === JSON.stringify(next)) return
       try {
         await kv.write(path, next, cur?.version ?? 0)
         return
@@ -722,7 +694,11 @@ export class TeamSpaceService {
             const m = listed.size > 0 ? await kv.read(manifestPath) : null
             manifests.set(
               manifestPath,
-              m?.data ? { entries: m.data, listed } : listed.size > 0 ? null : { entries: {}, listed },
+              m?.data
+                ? { entries: decodeManifest(m.data), listed }
+                : listed.size > 0
+                  ? null
+                  : { entries: {}, listed },
             )
           }
         }

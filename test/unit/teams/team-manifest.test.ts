@@ -67,8 +67,10 @@ describe('team manifests', { timeout: 120_000 }, () => {
       await bao.cli(['kv', 'get', '-format=json', '-mount=secret', 'keyshelf/shop/prod/_manifest']),
     )
     const data = m.data.data as Record<string, string>
-    expect(Object.keys(data)).toHaveLength(KEYS)
-    expect(data['key-7']).toMatch(/^1:[A-Za-z0-9_-]{22}$/)
+    expect(Object.keys(data)).toEqual(['part-0'])
+    const lines = data['part-0']!.split('\n')
+    expect(lines).toHaveLength(KEYS)
+    expect(lines).toContainEqual(expect.stringMatching(/^key-7\t1:[A-Za-z0-9_-]{22}$/))
     expect(JSON.stringify(data)).not.toMatch(/v-\d/)
   })
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KeyshelfCore } from '../../../src-main/core/core'
 import { KvClient } from '../../../src-main/core/teams/kv.client'
+import { decodeManifest } from '../../../src-main/core/teams/team-layout'
 import { startBaoDev, type BaoServer } from '../../helpers/openbao'
 import { newVault, seedAppEnv } from '../../helpers/vault.helper'
 
@@ -86,6 +87,10 @@ describe('a share of 1,000 keys that was interrupted', { timeout: 300_000 }, () 
     expect(svc.teams.listTeams()[0]!.keys).toBe(TOTAL)
 
     const kv = new KvClient({ addrs: bao.addr, token: bao.rootToken })
+    // The environment's manifest lists every key (in parts: OpenBao refuses one string per key for 1,000).
+    const manifest = (await kv.read('keyshelf/shop/production/_manifest'))!.data!
+    expect(Object.keys(manifest).sort()).toEqual(['part-0', 'part-1', 'part-2'])
+    expect(Object.keys(decodeManifest(manifest))).toHaveLength(TOTAL)
     const names = (await kv.list('keyshelf/shop/production')).filter((n) => !n.startsWith('_'))
     expect(names).toHaveLength(TOTAL)
     expect(names).toEqual(expect.arrayContaining(['stripe-key', 'stripe-key-2', 'key-0', `key-${TOTAL - 3}`]))

@@ -22,6 +22,40 @@ const METHODS: { value: Method; label: string }[] = [
   { value: 'userpass', label: 'Username and password' },
 ]
 
+/** A labelled one-line text input (names, addresses, paths: never a secret). */
+function TextField({
+  label,
+  hint,
+  optional,
+  value,
+  onChange,
+  mono,
+  autoComplete,
+}: {
+  label: string
+  hint?: string
+  optional?: boolean
+  value: string
+  onChange: (v: string) => void
+  mono?: boolean
+  autoComplete?: string
+}) {
+  return (
+    <Field label={label} {...(hint ? { hint } : {})} {...(optional ? { optional } : {})}>
+      {(p) => (
+        <input
+          {...p}
+          className={mono ? 'input mono' : 'input'}
+          value={value}
+          spellCheck={false}
+          {...(autoComplete ? { autoComplete } : {})}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  )
+}
+
 /**
  * Connects a team space. The token, secret id or password is typed into a SecretInput (never a DOM
  * attribute), sent to main once with `connectTeam`, and cleared; main seals it in the vault and never
@@ -90,64 +124,28 @@ function ConnectTeamForm({ onConnected }: { onConnected: (t: TeamSummary) => voi
         Connect a team
       </h3>
       <div className="form-grid">
-        <Field label="Team name" hint="How this team is called here, e.g. payments.">
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              value={name}
-              maxLength={64}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+        <TextField
+          label="Team name"
+          hint="How this team is called here, e.g. payments."
+          value={name}
+          onChange={setName}
+        />
+        <TextField
           label="Server addresses"
           hint="https://bao.example.com:8200; several nodes separated by commas."
-        >
-          {(p) => (
-            <input
-              {...p}
-              className="input mono"
-              value={addrs}
-              spellCheck={false}
-              onChange={(e) => setAddrs(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="KV v2 mount">
-          {(p) => (
-            <input
-              {...p}
-              className="input mono"
-              value={mount}
-              spellCheck={false}
-              onChange={(e) => setMount(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Prefix" hint="Keys live at mount/prefix/app/env/key.">
-          {(p) => (
-            <input
-              {...p}
-              className="input mono"
-              value={prefix}
-              spellCheck={false}
-              onChange={(e) => setPrefix(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Namespace" optional>
-          {(p) => (
-            <input
-              {...p}
-              className="input mono"
-              value={namespace}
-              spellCheck={false}
-              onChange={(e) => setNamespace(e.target.value)}
-            />
-          )}
-        </Field>
+          value={addrs}
+          onChange={setAddrs}
+          mono
+        />
+        <TextField label="KV v2 mount" value={mount} onChange={setMount} mono />
+        <TextField
+          label="Prefix"
+          hint="Keys live at mount/prefix/app/env/key."
+          value={prefix}
+          onChange={setPrefix}
+          mono
+        />
+        <TextField label="Namespace" optional value={namespace} onChange={setNamespace} mono />
       </div>
       <fieldset className="radio-row">
         <legend className="field-label">Sign in with</legend>
@@ -181,17 +179,7 @@ function ConnectTeamForm({ onConnected }: { onConnected: (t: TeamSummary) => voi
         ) : null}
         {method === 'approle' ? (
           <>
-            <Field label="Role ID">
-              {(p) => (
-                <input
-                  {...p}
-                  className="input mono"
-                  value={roleId}
-                  spellCheck={false}
-                  onChange={(e) => setRoleId(e.target.value)}
-                />
-              )}
-            </Field>
+            <TextField label="Role ID" value={roleId} onChange={setRoleId} mono />
             <Field
               label="Secret ID"
               hint="Sealed in this vault; used to sign in again when the token expires."
@@ -211,17 +199,7 @@ function ConnectTeamForm({ onConnected }: { onConnected: (t: TeamSummary) => voi
         ) : null}
         {method === 'userpass' ? (
           <>
-            <Field label="Username">
-              {(p) => (
-                <input
-                  {...p}
-                  className="input"
-                  value={username}
-                  autoComplete="username"
-                  onChange={(e) => setUsername(e.target.value)}
-                />
-              )}
-            </Field>
+            <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" />
             <Field label="Password" hint="Used once to sign in; only the token is kept.">
               {(p) => (
                 <SecretInput
