@@ -46,7 +46,7 @@ describe('keyshelf with a team whose server is down', { timeout: 180_000 }, () =
     // The first call that finds no node marks the team offline (it gives up within the failover bound).
     const sync = await v.ok(['sync'], { timeoutMs: 90_000 })
     expect(sync.out).toMatch(/team ops: offline since \d{4}-\d\d-\d\d \d\d:\d\d UTC; serving the local copy/)
-  })
+  }, 180_000)
   afterAll(async () => {
     cleanup()
     await bao?.stop()
