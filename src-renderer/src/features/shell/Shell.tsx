@@ -21,6 +21,7 @@ import { SettingsDialog } from '../settings/SettingsDialog'
 import { ShellContext, type DialogState, type Route, type ShellContextValue } from './shell.context'
 import { Sidebar } from './Sidebar'
 import { TeamPullStatus } from '../teams/TeamPullStatus'
+import { TrashView } from '../trash/TrashView'
 
 /** The skip link's target: the focused row of the keys table (or the Due list), else the page heading. */
 function skipToContent() {
@@ -246,6 +247,7 @@ export function Shell({
           <TeamPullStatus onPulled={changed} />
           <div className="main-scroll">
             {effective.view === 'due' ? <DueView /> : null}
+            {effective.view === 'trash' ? <TrashView /> : null}
             {effective.view === 'app' ? (
               <AppPage
                 key={effective.appId}

@@ -3,6 +3,7 @@ import type { AppSummary } from '../../../../src-shared/contract'
 import type { DueCounts } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
 import { shortcutLabel } from '../../lib/shortcuts'
+import { TrashNavItem } from '../trash/TrashNavItem'
 import { useShell } from './shell.context'
 import { useTeamMarks } from '../teams/team-marks.hook'
 
@@ -84,6 +85,7 @@ export function Sidebar({ counts, onLock }: { counts: DueCounts | null; onLock: 
             </span>
           ) : null}
         </button>
+        <TrashNavItem />
       </nav>
       <div className="sidebar-section">
         <span id="apps-heading">Apps</span>
