@@ -304,10 +304,31 @@ async function main(): Promise<void> {
   console.log(
     `  beyond the KDF: get ${beyond(rows.get.ks)}, search ${beyond(rows.search.ks)}, list ${beyond(rows.list.ks)}`,
   )
-  console.log('  peak memory (max RSS):')
+  // The floor: a Node process that only loads argon2 and derives the key with the vault's KDF parameters.
+  const floorScript = join(FIXTURE, 'kdf-floor.mjs')
+  writeFileSync(
+    floorScript,
+    `import argon2 from ${JSON.stringify(join(ROOT, 'node_modules', 'argon2', 'argon2.cjs'))}\n` +
+      `await argon2.hash(Buffer.from('x'), { type: argon2.argon2id, memoryCost: ${DEFAULT_KDF.memoryKiB}, timeCost: ${DEFAULT_KDF.iterations}, parallelism: ${DEFAULT_KDF.parallelism}, raw: true, salt: Buffer.alloc(16, 1), hashLength: 32 })\n`,
+  )
+  const floors: number[] = []
+  for (let i = 0; i < 3; i++) floors.push(timed(node, [floorScript], '', env).maxRssKiB / 1024)
+  const floor = Math.min(...floors)
+  console.log(
+    `  peak memory (max RSS); the KDF floor (a Node ${process.versions.node} process that only runs Argon2id m=${DEFAULT_KDF.memoryKiB / 1024} MiB) is ${floor.toFixed(0)} MiB:`,
+  )
   for (const [k, r] of Object.entries(rows)) {
-    const miss = r.ksRss > 100 && !k.startsWith('agent') ? '   MISSED target ≤ 100 MiB' : ''
-    if (miss) missed.push(`${k} peak memory ${r.ksRss.toFixed(0)} MiB (target ≤ 100 MiB)`)
+    const impossible = floor > 100
+    const miss =
+      r.ksRss > 100 && !k.startsWith('agent')
+        ? impossible
+          ? `   MISSED target ≤ 100 MiB (unreachable: the KDF alone needs ${floor.toFixed(0)} MiB; ${(r.ksRss - floor).toFixed(0)} MiB above that floor)`
+          : '   MISSED target ≤ 100 MiB'
+        : ''
+    if (miss)
+      missed.push(
+        `${k} peak memory ${r.ksRss.toFixed(0)} MiB (target ≤ 100 MiB; KDF floor ${floor.toFixed(0)} MiB)`,
+      )
     console.log(
       `    ${k.padEnd(10)} keyshelf ${r.ksRss.toFixed(0).padStart(4)} MiB   keepassxc-cli ${r.kpRss.toFixed(0).padStart(4)} MiB${miss}`,
     )

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LOCKED_CHANNEL, MENU_CHANNEL, PROGRESS_CHANNEL, type MenuCommand } from '../src-shared/bridge'
 import type { Preferences, VaultStatus } from '../src-shared/model'
+import { runCli } from './cli/run-cli'
+import { CliAccess } from './core/desktop/cli-access'
 import { DueNotifier } from './core/desktop/due-notifier'
 import { IdleLock, idlePollMs, type LockReason } from './core/desktop/idle-lock'
 import type { RendererSource } from './core/desktop/renderer-origin'
@@ -53,8 +55,9 @@ async function main(): Promise<void> {
   const settings = createElectronSettings()
   const clipboard = createElectronClipboard(logger)
   let win: BrowserWindow | null = null
+  const vaultPath = join(app.getPath('userData'), 'vault.db')
   const service = createCore({
-    vaultPath: join(app.getPath('userData'), 'vault.db'),
+    vaultPath,
     clipboard,
     settings,
     logger,
@@ -106,7 +109,19 @@ async function main(): Promise<void> {
     win.webContents.send(MENU_CHANNEL, command)
   }
 
+  // Settings › CLI access: the CLI's agent protocol, served while the window is unlocked (off by default).
+  const cliAccess = new CliAccess({
+    vault: vaultPath,
+    core: service,
+    env: process.env,
+    run: async (argv, io, core) => (await runCli(argv, io, { core })).code,
+    lockWindow: () => void lockVault('user'),
+    logger,
+  })
+  const syncCliAccess = () => void cliAccess.update(settings.get().cliAccess, unlocked)
+
   const lockVault = async (reason: LockReason) => {
+    await cliAccess.stop()
     await service.lock()
     await clipboard.clearIfOursNow()
     unlocked = false
@@ -157,11 +172,13 @@ async function main(): Promise<void> {
         unlocked = (value as VaultStatus).state === 'unlocked'
         // Decrypt the rest of the key overview in small steps now, so the first search is already warm.
         if (unlocked && command !== 'status') void service.warmUp()
+        syncCliAccess()
       }
       if (command === 'setPreferences') {
         applyTheme(value as Preferences)
         if (win && !win.isDestroyed()) win.setContentProtection((value as Preferences).hideFromScreenCapture)
         scheduleIdlePoll()
+        syncCliAccess()
       }
     },
   })
@@ -207,7 +224,7 @@ async function main(): Promise<void> {
   app.on('will-quit', (event) => {
     if (cleanedUp) return
     event.preventDefault()
-    void Promise.allSettled([clipboard.clearIfOursNow(), service.close()]).finally(() => {
+    void Promise.allSettled([cliAccess.stop(), clipboard.clearIfOursNow(), service.close()]).finally(() => {
       cleanedUp = true
       app.quit()
     })

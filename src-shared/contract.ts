@@ -130,6 +130,8 @@ const preferencesSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   hideFromScreenCapture: z.boolean(),
   lockOnMinimize: z.boolean(),
+  // cli
+  cliAccess: z.boolean(),
 })
 
 const empty = z.object({}).strict()

@@ -279,6 +279,8 @@ export interface Preferences {
   hideFromScreenCapture: boolean
   /** Lock the vault when the window is minimised. */
   lockOnMinimize: boolean
+  /** cli: while the window is unlocked, answer `keyshelf` commands without a password (off by default). */
+  cliAccess: boolean
 }
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -289,6 +291,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',
   hideFromScreenCapture: true,
   lockOnMinimize: false,
+  cliAccess: false,
 }
 
 /** Providers that Keyshelf can connect to, sync and rotate through. */

@@ -36,6 +36,8 @@ export class CliContext {
   private coreInstance: KeyshelfCore | null = null
   /** Set by `run` when the child died from a signal, so main can re-raise it. */
   signal: NodeJS.Signals | null = null
+  /** --json was given (set by runCli for commands that take it). */
+  json = false
 
   constructor(
     readonly io: CliIo,
@@ -157,6 +159,15 @@ export class CliContext {
 
   err(line: string): void {
     this.io.stderr.write(line + '\n')
+  }
+
+  /**
+   * The closing line of a command that changes something: on stderr as text, or with --json one object on
+   * stdout, `{"ok":true,"message":…,…data}`. `data` never holds a secret value.
+   */
+  done(message: string, data: Record<string, unknown> = {}): void {
+    if (this.json) this.out(JSON.stringify({ ok: true, message, ...data }))
+    else this.err(message)
   }
 
   async close(): Promise<void> {

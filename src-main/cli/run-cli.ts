@@ -13,6 +13,7 @@ import { completionCommands } from './commands/completion.commands'
 import { copyCommands } from './commands/copy.commands'
 import { editCommands } from './commands/edit.commands'
 import { injectCommands } from './commands/inject.commands'
+import { importFromCommands } from './commands/import-from.commands'
 import { searchCommands } from './commands/search.commands'
 import { teamCommands } from './commands/team.commands'
 import { trashCommands } from './commands/trash.commands'
@@ -30,6 +31,7 @@ export const COMMANDS: CliCommand[] = [
   ...auditCommands,
   ...backupCommands,
   ...envCommands,
+  ...importFromCommands,
   ...agentCommands,
   ...teamCommands,
   ...trashCommands,
@@ -268,6 +270,7 @@ export async function runCli(
       if (err instanceof KeyshelfError) throw err
       throw optionError(cmd, err)
     }
+    ctx.json = parsed.opts.json === true
     const code = await cmd.run(ctx, parsed.opts, parsed.args)
     return { code, signal: ctx.signal }
   } catch (err) {

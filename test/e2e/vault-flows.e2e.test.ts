@@ -323,6 +323,24 @@ describe('vault flows in Chromium', () => {
     await vault.core.setPreferences({ theme: 'system' })
   })
 
+  it('Settings › CLI access: off by default, explained, turned on and saved', async () => {
+    const { page } = app
+    expect(vault.settings.get().cliAccess).toBe(false)
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Settings' })
+    await dialog.getByRole('tab', { name: 'CLI access' }).click()
+    const box = dialog.getByLabel(/Let the keyshelf command use this window’s unlocked vault/)
+    await expect(box.isChecked()).resolves.toBe(false)
+    await dialog.getByText(/It stops when the window locks/).waitFor()
+    await expectNoAxeViolations('Settings › CLI access')
+    await screenshot(page, 'settings-cli-access-light')
+    await box.check()
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    expect(vault.settings.get().cliAccess).toBe(true)
+    await vault.core.setPreferences({ cliAccess: false })
+  })
+
   it('asks for confirmation before deleting', async () => {
     const { page } = app
     await page.getByRole('button', { name: 'Delete Novu keys' }).click()

@@ -7,9 +7,11 @@
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
-import { defaultVaultPath } from '../../core/vault-path'
-import { agentPaths } from './agent-paths'
-import { AGENT_PROTOCOL, type AgentRequest, parseResponseHeader } from './agent-wire'
+import { addressOf } from '../../core/agent/agent-address'
+import { agentPaths } from '../../core/agent/agent-paths'
+import { AGENT_PROTOCOL, type AgentRequest, parseResponseHeader } from '../../core/agent/agent-wire'
+
+export { addressOf }
 
 /** What the client touches. */
 export interface AgentClientIo {
@@ -34,21 +36,6 @@ const LOCAL_ONLY = new Set([
 ])
 /** Commands whose value comes from stdin when one of these flags is given. */
 const STDIN_FLAGS = ['--value-stdin', '--key-stdin', '--password-stdin']
-
-/** The global --vault (or KEYSHELF_VAULT, or the desktop's vault) and the first command word. */
-export function addressOf(argv: string[], env: NodeJS.ProcessEnv): { vault: string; words: string[] } {
-  const end = argv.indexOf('--')
-  const head = end >= 0 ? argv.slice(0, end) : argv
-  let vault = env.KEYSHELF_VAULT || defaultVaultPath(env)
-  const words: string[] = []
-  for (let i = 0; i < head.length; i++) {
-    const a = head[i] ?? ''
-    if (a === '--vault') vault = head[++i] ?? vault
-    else if (a.startsWith('--vault=')) vault = a.slice('--vault='.length)
-    else if (!a.startsWith('-')) words.push(a)
-  }
-  return { vault, words }
-}
 
 async function readStdin(stdin: Readable): Promise<Buffer> {
   const chunks: Buffer[] = []

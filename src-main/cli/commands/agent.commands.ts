@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { createCore } from '../../core/core'
 import { KeyshelfError } from '../../core/errors'
-import { agentPaths } from '../agent/agent-paths'
-import { desktopIdleMinutes, serveAgent, socketAnswers } from '../agent/agent-server'
+import { agentPaths } from '../../core/agent/agent-paths'
+import { desktopIdleMinutes, serveAgent, socketAnswers } from '../../core/agent/agent-server'
 import type { CliCommand } from '../cli-context'
 import { UsageError, stdinParts } from '../cli-io'
 

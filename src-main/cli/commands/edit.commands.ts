@@ -75,7 +75,7 @@ const noChange = (o: Opts, names: string[]) => names.every((n) => o[n] === undef
 export const editCommands: CliCommand[] = [
   {
     words: ['app', 'edit'],
-    usage: 'app edit NAME [--name NEW] [--description D] [--app-id ID] [--tag T]… [--notes N]',
+    usage: 'app edit NAME [--name NEW] [--description D] [--app-id ID] [--tag T]… [--notes N] [--json]',
     summary: "change an app's name, description, app ID, tags or notes",
     help: '--tag may be repeated; it replaces the tags (--tag "" clears them).',
     options: {
@@ -84,6 +84,7 @@ export const editCommands: CliCommand[] = [
       'app-id': { type: 'string' },
       tag: { type: 'string', multiple: true },
       notes: { type: 'string' },
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [name]) {
@@ -94,14 +95,15 @@ export const editCommands: CliCommand[] = [
       const patch = appPatch(app, opts)
       patch.tags = patch.tags.filter(Boolean)
       const next = await core.updateApp(contract.updateApp.input.parse({ id: app.id, patch }))
-      ctx.err(`Saved ${next.name}.`)
+      ctx.done(`Saved ${next.name}.`)
       return 0
     },
   },
   {
     words: ['app', 'rename'],
-    usage: 'app rename NAME NEW_NAME',
+    usage: 'app rename NAME NEW_NAME [--json]',
     summary: 'rename an app',
+    options: { json: { type: 'boolean' } },
     positionals: [2, 2],
     async run(ctx, _opts, [name, next]) {
       const core = await ctx.unlocked()
@@ -109,13 +111,13 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateApp(
         contract.updateApp.input.parse({ id: app.id, patch: appPatch(app, { name: next }) }),
       )
-      ctx.err(`Renamed ${app.name} to ${r.name}.`)
+      ctx.done(`Renamed ${app.name} to ${r.name}.`)
       return 0
     },
   },
   {
     words: ['env', 'edit'],
-    usage: 'env edit APP ENV [--name NEW] [--api-url URL] [--ws-url URL] [--region R] [--notes N]',
+    usage: 'env edit APP ENV [--name NEW] [--api-url URL] [--ws-url URL] [--region R] [--notes N] [--json]',
     summary: "change an environment's name, URLs, region or notes",
     options: {
       name: { type: 'string' },
@@ -123,6 +125,7 @@ export const editCommands: CliCommand[] = [
       'ws-url': { type: 'string' },
       region: { type: 'string' },
       notes: { type: 'string' },
+      json: { type: 'boolean' },
     },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
@@ -133,14 +136,15 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateEnvironment(
         contract.updateEnvironment.input.parse({ id: environment.id, patch: envPatch(environment, opts) }),
       )
-      ctx.err(`Saved ${app.name}/${r.name}.`)
+      ctx.done(`Saved ${app.name}/${r.name}.`)
       return 0
     },
   },
   {
     words: ['env', 'rename'],
-    usage: 'env rename APP ENV NEW_NAME',
+    usage: 'env rename APP ENV NEW_NAME [--json]',
     summary: 'rename an environment',
+    options: { json: { type: 'boolean' } },
     positionals: [3, 3],
     async run(ctx, _opts, [appName, envName, next]) {
       const core = await ctx.unlocked()
@@ -151,15 +155,15 @@ export const editCommands: CliCommand[] = [
           patch: envPatch(environment, { name: next }),
         }),
       )
-      ctx.err(`Renamed ${app.name}/${environment.name} to ${app.name}/${r.name}.`)
+      ctx.done(`Renamed ${app.name}/${environment.name} to ${app.name}/${r.name}.`)
       return 0
     },
   },
   {
     words: ['env', 'rm'],
-    usage: 'env rm APP ENV [--yes]',
+    usage: 'env rm APP ENV [--yes] [--json]',
     summary: 'move an environment with its keys to the Trash (kept 30 days)',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
       const core = await ctx.unlocked()
@@ -171,14 +175,14 @@ export const editCommands: CliCommand[] = [
       )
         throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       await core.deleteEnvironment({ id: environment.id })
-      ctx.err(movedToTrash(`${app.name}/${environment.name}`))
+      ctx.done(movedToTrash(`${app.name}/${environment.name}`))
       return 0
     },
   },
   {
     words: ['key', 'edit'],
     usage:
-      'key edit APP/ENV/KEY [--name N] [--role R] [--allowed-host H]… [--owner O] [--tag T]… [--notes N] [--expires YYYY-MM-DD|never] [--rotate-every DAYS|never] [--provider-key-id ID]',
+      'key edit APP/ENV/KEY [--name N] [--role R] [--allowed-host H]… [--owner O] [--tag T]… [--notes N] [--expires YYYY-MM-DD|never] [--rotate-every DAYS|never] [--provider-key-id ID] [--json]',
     summary: "change a key's details (values change with key rotate)",
     help: '--allowed-host and --tag may be repeated; each replaces the whole list ("" clears it).',
     options: {
@@ -191,6 +195,7 @@ export const editCommands: CliCommand[] = [
       expires: { type: 'string' },
       'rotate-every': { type: 'string' },
       'provider-key-id': { type: 'string' },
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
@@ -215,29 +220,30 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateCredential(
         contract.updateCredential.input.parse({ id: credential.id, patch }),
       )
-      ctx.err(`Saved ${app.name}/${environment.name}/${r.name}.`)
+      ctx.done(`Saved ${app.name}/${environment.name}/${r.name}.`)
       return 0
     },
   },
   {
     words: ['key', 'revoke'],
-    usage: 'key revoke APP/ENV/KEY',
+    usage: 'key revoke APP/ENV/KEY [--json]',
     summary: 'mark a key revoked (kept with its history; no longer exported or run)',
+    options: { json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, _opts, [path]) {
       const core = await ctx.unlocked()
       const { app, environment, credential } = await resolveCredential(core, path ?? '')
       const patch = { ...credentialPatch(credential, {}), status: 'revoked' as const }
       await core.updateCredential(contract.updateCredential.input.parse({ id: credential.id, patch }))
-      ctx.err(`Revoked ${app.name}/${environment.name}/${credential.name}; its history is kept.`)
+      ctx.done(`Revoked ${app.name}/${environment.name}/${credential.name}; its history is kept.`)
       return 0
     },
   },
   {
     words: ['key', 'rm-field'],
-    usage: 'key rm-field APP/ENV/ENV_VAR [--yes]',
+    usage: 'key rm-field APP/ENV/ENV_VAR [--yes] [--json]',
     summary: 'remove one field of a key (its value is kept in the history)',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
       const core = await ctx.unlocked()
@@ -258,7 +264,7 @@ export const editCommands: CliCommand[] = [
           fields,
         }),
       )
-      ctx.err(`Removed ${field.envVar} from ${credential.name}; its value is in the history.`)
+      ctx.done(`Removed ${field.envVar} from ${credential.name}; its value is in the history.`)
       return 0
     },
   },

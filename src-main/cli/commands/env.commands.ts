@@ -98,10 +98,14 @@ export const envCommands: CliCommand[] = [
   },
   {
     words: ['import'],
-    usage: 'import APP ENV FILE [--dry-run] [--public VAR,…]',
+    usage: 'import APP ENV FILE [--dry-run] [--public VAR,…] [--json]',
     summary: 'import a .env file: new keys added, changed values rotated with history',
     help: 'The whole file is imported in one transaction. Any line that cannot be read is reported with its number and nothing is imported.',
-    options: { 'dry-run': { type: 'boolean', short: 'n' }, public: { type: 'string' } },
+    options: {
+      'dry-run': { type: 'boolean', short: 'n' },
+      public: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: [3, 3],
     async run(ctx, opts, [appName, envName, file]) {
       let text: string
@@ -113,11 +117,27 @@ export const envCommands: CliCommand[] = [
       const core = await ctx.unlocked()
       const { environment } = await resolveEnv(core, appName ?? '', envName ?? '')
       const p = await core.importPreview({ environmentId: environment.id, text })
-      for (const e of p.errors) ctx.err(`${file}:${e.line}: ${e.message}`)
-      for (const w of p.warnings) ctx.err(`${file}:${w.line}: warning: ${w.message}`)
-      ctx.out(`new:       ${p.added.join(', ') || '-'}`)
-      ctx.out(`changed:   ${p.changed.join(', ') || '-'}   (old values kept in history)`)
-      ctx.out(`unchanged: ${p.unchanged.length}`)
+      const preview = {
+        app: appName,
+        env: environment.name,
+        added: p.added,
+        changed: p.changed,
+        unchanged: p.unchanged.length,
+        errors: p.errors,
+        warnings: p.warnings,
+      }
+      if (ctx.json) {
+        if (p.errors.length > 0 || opts['dry-run']) {
+          ctx.out(JSON.stringify({ dryRun: opts['dry-run'] === true, ...preview, imported: null }))
+          return p.errors.length > 0 ? 1 : 0
+        }
+      } else {
+        for (const e of p.errors) ctx.err(`${file}:${e.line}: ${e.message}`)
+        for (const w of p.warnings) ctx.err(`${file}:${w.line}: warning: ${w.message}`)
+        ctx.out(`new:       ${p.added.join(', ') || '-'}`)
+        ctx.out(`changed:   ${p.changed.join(', ') || '-'}   (old values kept in history)`)
+        ctx.out(`unchanged: ${p.unchanged.length}`)
+      }
       if (p.errors.length > 0) {
         ctx.err(`Nothing was imported: fix the ${p.errors.length} line(s) above.`)
         return 1
@@ -133,7 +153,8 @@ export const envCommands: CliCommand[] = [
           publicVars: list(opts.public),
         }),
       )
-      ctx.err(`Imported: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged.`)
+      if (ctx.json) ctx.out(JSON.stringify({ dryRun: false, ...preview, imported: r }))
+      else ctx.err(`Imported: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged.`)
       return 0
     },
   },
@@ -209,7 +230,7 @@ export const envCommands: CliCommand[] = [
   {
     words: ['provider', 'add'],
     usage:
-      'provider add APP --provider novu|cloudflare|gitlab|aws-iam|sendgrid [--env ENV] --key-stdin [--api-url URL | --region us|eu|custom|AWS-REGION] [--account-id ID] [--access-key-id ID] [--project P]... [--group G]...',
+      'provider add APP --provider novu|cloudflare|gitlab|aws-iam|sendgrid [--env ENV] --key-stdin [--api-url URL | --region us|eu|custom|AWS-REGION] [--account-id ID] [--access-key-id ID] [--project P]... [--group G]... [--json]',
     summary: 'connect an app to a provider (the key is verified, stored encrypted, then synced)',
     help: 'Novu: the secret key of one environment (--region us|eu, or --api-url for self-hosted); the environment comes from Novu.\nCloudflare: an API token with "API Tokens Read/Write" (--account-id for an account-owned token). GitLab: a personal access token (--api-url for self-managed; --project/--group also sync those access tokens).\nAWS IAM: the secret access key on stdin with --access-key-id (--region, default us-east-1; --api-url for another IAM endpoint). SendGrid: an API key allowed to manage API keys.',
     options: {
@@ -222,6 +243,7 @@ export const envCommands: CliCommand[] = [
       'access-key-id': { type: 'string' },
       project: { type: 'string', multiple: true },
       group: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [appName]) {
@@ -264,6 +286,17 @@ export const envCommands: CliCommand[] = [
           resources: resources.length ? resources : undefined,
         }),
       )
+      if (ctx.json) {
+        ctx.out(
+          JSON.stringify({
+            app: app.name,
+            provider,
+            environment: r.connection.environmentName,
+            synced: { ...r.summary, syncedAt: iso(r.summary.syncedAt) },
+          }),
+        )
+        return 0
+      }
       ctx.err(`Connected ${app.name} to ${provider} (${r.connection.environmentName}).`)
       ctx.out(
         `Synced: ${r.summary.added} added, ${r.summary.updated} updated, ${r.summary.revoked} revoked, ${r.summary.unchanged} unchanged.`,

@@ -101,9 +101,13 @@ function keyJson(c: CredentialView, app: string, env: string) {
 export const vaultCommands: CliCommand[] = [
   {
     words: ['init'],
-    usage: 'init [--kdf-memory-mib N] [--kdf-iterations N]',
+    usage: 'init [--kdf-memory-mib N] [--kdf-iterations N] [--json]',
     summary: 'create a new vault',
-    options: { 'kdf-memory-mib': { type: 'string' }, 'kdf-iterations': { type: 'string' } },
+    options: {
+      'kdf-memory-mib': { type: 'string' },
+      'kdf-iterations': { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: [0, 0],
     help: `Argon2id defaults: ${DEFAULT_KDF.memoryKiB / 1024} MiB, ${DEFAULT_KDF.iterations} iterations; never below 19 MiB / 2 (OWASP).\nA lost master password cannot be recovered.`,
     async run(ctx, opts) {
@@ -124,7 +128,9 @@ export const vaultCommands: CliCommand[] = [
         throw new UsageError('The master password needs at least 8 characters. No vault was created.')
       const input = contract.create.input.parse({ password, kdf })
       await core.create(input)
-      ctx.err(`Created ${ctx.global.vault}. Keep the master password safe: it cannot be recovered.`)
+      ctx.done(`Created ${ctx.global.vault}. Keep the master password safe: it cannot be recovered.`, {
+        vault: ctx.global.vault,
+      })
       return 0
     },
   },
@@ -181,9 +187,9 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['app', 'add'],
-    usage: 'app add NAME [--description D] [--app-id ID]',
+    usage: 'app add NAME [--description D] [--app-id ID] [--json]',
     summary: 'add an app',
-    options: { description: { type: 'string' }, 'app-id': { type: 'string' } },
+    options: { description: { type: 'string' }, 'app-id': { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [name]) {
       const core = await ctx.unlocked()
@@ -199,7 +205,7 @@ export const vaultCommands: CliCommand[] = [
           appId: str(opts['app-id']),
         }),
       )
-      ctx.err(`Added app ${app.name}.`)
+      ctx.done(`Added app ${app.name}.`, { app: app.name })
       return 0
     },
   },
@@ -277,9 +283,14 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['env', 'add'],
-    usage: 'env add APP ENV [--api-url URL] [--ws-url URL] [--region R]',
+    usage: 'env add APP ENV [--api-url URL] [--ws-url URL] [--region R] [--json]',
     summary: 'add an environment to an app',
-    options: { 'api-url': { type: 'string' }, 'ws-url': { type: 'string' }, region: { type: 'string' } },
+    options: {
+      'api-url': { type: 'string' },
+      'ws-url': { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
       checkUrl('--api-url', str(opts['api-url']), ['http:', 'https:'])
@@ -295,7 +306,7 @@ export const vaultCommands: CliCommand[] = [
           region: str(opts.region),
         }),
       )
-      ctx.err(`Added ${app.name}/${env.name}.`)
+      ctx.done(`Added ${app.name}/${env.name}.`, { app: app.name, env: env.name })
       return 0
     },
   },
@@ -345,6 +356,7 @@ export const vaultCommands: CliCommand[] = [
       provider: { type: 'string' },
       'provider-key-id': { type: 'string' },
       label: { type: 'string' },
+      json: { type: 'boolean' },
     },
     positionals: [3, 3],
     async run(ctx, opts, [appName, envName, name]) {
@@ -369,7 +381,10 @@ export const vaultCommands: CliCommand[] = [
         fields: [{ label: str(opts.label) ?? '', envVar, kind: opts.public ? 'public' : 'secret', value }],
       })
       const c = await core.createCredential(input)
-      ctx.err(`Added ${app.name}/${environment.name}/${c.name} (${envVar}).`)
+      ctx.done(`Added ${app.name}/${environment.name}/${c.name} (${envVar}).`, {
+        path: `${app.name}/${environment.name}/${envVar}`,
+        key: c.name,
+      })
       return 0
     },
   },
@@ -383,6 +398,7 @@ export const vaultCommands: CliCommand[] = [
       public: { type: 'boolean' },
       label: { type: 'string' },
       ...valueOptions,
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
@@ -400,7 +416,7 @@ export const vaultCommands: CliCommand[] = [
           value,
         }),
       )
-      ctx.err(`Added ${envVar} to ${credential.name}.`)
+      ctx.done(`Added ${envVar} to ${credential.name}.`, { key: credential.name, envVar })
       return 0
     },
   },
@@ -506,7 +522,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'rotate'],
     usage:
-      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider | --guided]',
+      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider | --guided] [--json]',
     summary: 'store a new value (old one kept in history) or rotate through the provider',
     help:
       '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.\n' +
@@ -516,6 +532,7 @@ export const vaultCommands: CliCommand[] = [
       'overlap-hours': { type: 'string' },
       'via-provider': { type: 'boolean' },
       guided: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
@@ -542,13 +559,21 @@ export const vaultCommands: CliCommand[] = [
         )
         if (r.check) ctx.err(`Checked with ${plan.providerName}: ${r.check.state} (${r.check.detail})`)
         else ctx.err(`${plan.providerName} has no read-only check; the new value was stored unchecked.`)
-        ctx.err(
+        for (const f of r.reexported) ctx.err(`Re-exported ${f}`)
+        for (const f of r.reexportFailed) ctx.err(`Could not re-export ${f.path}: ${f.reason}`)
+        ctx.done(
           r.overlapEndsAt
             ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf reminders).`
             : `Rotated ${path}. Revoke the old key at ${plan.dashboardUrl || plan.providerName} now.`,
+          {
+            path,
+            mode: 'guided',
+            check: r.check ? { state: r.check.state, detail: r.check.detail } : null,
+            overlapEndsAt: iso(r.overlapEndsAt),
+            reexported: r.reexported,
+            reexportFailed: r.reexportFailed,
+          },
         )
-        for (const f of r.reexported) ctx.err(`Re-exported ${f}`)
-        for (const f of r.reexportFailed) ctx.err(`Could not re-export ${f.path}: ${f.reason}`)
         return r.reexportFailed.length > 0 ? 1 : 0
       }
       if (opts['via-provider']) {
@@ -563,13 +588,20 @@ export const vaultCommands: CliCommand[] = [
           if (guided === 'rotate') ctx.err(`Use: keyshelf key rotate ${path} --guided`)
           throw err
         }
-        ctx.err(
+        if (r.fallbackReason) ctx.err(`Note: ${r.fallbackReason}`)
+        if (r.note) ctx.err(`Note: ${r.note}`)
+        ctx.done(
           r.oldKeyState === 'dead'
             ? `Rotated ${path} through ${credential.provider}. The old key stopped working now: refresh every .env that holds it.`
             : `Rotated ${path} through ${credential.provider}. The old key keeps working until ${iso(r.oldValidUntil)}; Keyshelf deletes it at the first sync after that.`,
+          {
+            path,
+            mode: 'provider',
+            provider: credential.provider,
+            oldKeyState: r.oldKeyState,
+            oldValidUntil: iso(r.oldValidUntil),
+          },
         )
-        if (r.fallbackReason) ctx.err(`Note: ${r.fallbackReason}`)
-        if (r.note) ctx.err(`Note: ${r.note}`)
         return 0
       }
       const value = await valueFrom(ctx, opts)
@@ -580,7 +612,7 @@ export const vaultCommands: CliCommand[] = [
           overlapHours,
         }),
       )
-      ctx.err(`Rotated ${path}; the previous value is in its history.`)
+      ctx.done(`Rotated ${path}; the previous value is in its history.`, { path, mode: 'manual' })
       return 0
     },
   },
@@ -640,14 +672,16 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'verify'],
-    usage: 'key verify APP/ENV/ENV_VAR',
+    usage: 'key verify APP/ENV/ENV_VAR [--json]',
     summary: 'check a key with its provider; settles an unknown rotation',
+    options: { json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, _opts, [path]) {
       const core = await ctx.unlocked()
       const { credential } = await resolveField(core, path ?? '')
       const r = await core.verifyCredential({ credentialId: credential.id })
-      ctx.out(r.message)
+      if (ctx.json) ctx.out(JSON.stringify({ path, result: r.result, message: r.message }))
+      else ctx.out(r.message)
       return r.result === 'valid' || r.result.startsWith('settled') ? 0 : 1
     },
   },

@@ -1,12 +1,4 @@
-import {
-  CreateAccessKeyCommand,
-  DeleteAccessKeyCommand,
-  GetAccessKeyLastUsedCommand,
-  GetUserCommand,
-  IAMClient,
-  ListAccessKeysCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam'
+import type * as Iam from '@aws-sdk/client-iam'
 import { silentLogger, type Logger } from '../../logger'
 import {
   ProviderError,
@@ -35,6 +27,16 @@ export const AWS_IAM_URL = 'https://iam.amazonaws.com'
 
 /** AWS allows at most two access keys per IAM user. */
 export const AWS_MAX_KEYS_PER_USER = 2
+
+/**
+ * The AWS SDK (~30 MiB and ~0.2 s to load) is loaded on the first IAM call only, so the CLI's list, search
+ * and get (and the app's start) never pay for it.
+ */
+let iamSdk: typeof Iam | null = null
+function sdk(): typeof Iam {
+  if (!iamSdk) throw new Error('the AWS SDK was used before it was loaded')
+  return iamSdk
+}
 
 const CONSOLE = 'the AWS console (IAM → Users → Security credentials)'
 const ACCESS_KEY_ID = /^(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,124}$/
@@ -130,7 +132,7 @@ export class AwsIamProvider implements ProviderAdapter {
         conn,
         'verify',
         opts,
-        (c, signal) => c.send(new GetUserCommand({}), { abortSignal: signal }),
+        (c, signal) => c.send(new (sdk().GetUserCommand)({}), { abortSignal: signal }),
         creds,
       )
       return { valid: true, remoteId: creds.accessKeyId, status: 'active', expiresAt: null, reason: null }
@@ -145,7 +147,7 @@ export class AwsIamProvider implements ProviderAdapter {
   async list(conn: ProviderConnection, opts: ListOptions = {}): Promise<RemoteKey[]> {
     const user = await this.userName(conn, opts)
     const res = await this.call(conn, 'list', opts, (c, signal) =>
-      c.send(new ListAccessKeysCommand({ UserName: user }), { abortSignal: signal }),
+      c.send(new (sdk().ListAccessKeysCommand)({ UserName: user }), { abortSignal: signal }),
     )
     const keys = res.AccessKeyMetadata ?? []
     const out: RemoteKey[] = []
@@ -154,7 +156,9 @@ export class AwsIamProvider implements ProviderAdapter {
       let lastUsedAt: number | null = null
       try {
         const used = await this.call(conn, 'last-used', opts, (c, signal) =>
-          c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }), { abortSignal: signal }),
+          c.send(new (sdk().GetAccessKeyLastUsedCommand)({ AccessKeyId: k.AccessKeyId }), {
+            abortSignal: signal,
+          }),
         )
         lastUsedAt = used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? null
       } catch (err) {
@@ -182,7 +186,7 @@ export class AwsIamProvider implements ProviderAdapter {
   async rotate(conn: ProviderConnection, remoteId: string, opts: RotateOptions = {}): Promise<RotateResult> {
     const user = await this.userName(conn, opts)
     const listed = await this.call(conn, 'list', opts, (c, signal) =>
-      c.send(new ListAccessKeysCommand({ UserName: user }), { abortSignal: signal }),
+      c.send(new (sdk().ListAccessKeysCommand)({ UserName: user }), { abortSignal: signal }),
     )
     const keys = listed.AccessKeyMetadata ?? []
     if (!keys.some((k) => k.AccessKeyId === remoteId)) {
@@ -198,7 +202,7 @@ export class AwsIamProvider implements ProviderAdapter {
         keys.map((k) => k.AccessKeyId ?? ''),
       )
     const created = await this.call(conn, 'create', opts, (c, signal) =>
-      c.send(new CreateAccessKeyCommand({ UserName: user }), { abortSignal: signal }),
+      c.send(new (sdk().CreateAccessKeyCommand)({ UserName: user }), { abortSignal: signal }),
     )
     const fresh = created.AccessKey
     if (!fresh?.AccessKeyId || !fresh.SecretAccessKey) {
@@ -262,12 +266,14 @@ export class AwsIamProvider implements ProviderAdapter {
 
   private async retire(conn: ProviderConnection, user: string, id: string, opts: CallOptions): Promise<void> {
     await this.call(conn, 'deactivate', opts, (c, signal) =>
-      c.send(new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: id, Status: 'Inactive' }), {
+      c.send(new (sdk().UpdateAccessKeyCommand)({ UserName: user, AccessKeyId: id, Status: 'Inactive' }), {
         abortSignal: signal,
       }),
     )
     await this.call(conn, 'delete', opts, (c, signal) =>
-      c.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id }), { abortSignal: signal }),
+      c.send(new (sdk().DeleteAccessKeyCommand)({ UserName: user, AccessKeyId: id }), {
+        abortSignal: signal,
+      }),
     )
   }
 
@@ -307,7 +313,7 @@ export class AwsIamProvider implements ProviderAdapter {
 
   private async userName(conn: ProviderConnection, opts: CallOptions): Promise<string> {
     const res = await this.call(conn, 'verify', opts, (c, signal) =>
-      c.send(new GetUserCommand({}), { abortSignal: signal }),
+      c.send(new (sdk().GetUserCommand)({}), { abortSignal: signal }),
     )
     const name = res.User?.UserName
     if (!name) {
@@ -328,8 +334,8 @@ export class AwsIamProvider implements ProviderAdapter {
     )
   }
 
-  private client(conn: ProviderConnection, creds: AwsCreds, op: AwsOp, timeoutMs: number): IAMClient {
-    return new IAMClient({
+  private client(conn: ProviderConnection, creds: AwsCreds, op: AwsOp, timeoutMs: number): Iam.IAMClient {
+    return new (sdk().IAMClient)({
       region: conn.region ?? 'us-east-1',
       endpoint: (conn.baseUrl || AWS_IAM_URL).replace(/\/+$/, ''),
       credentials: creds,
@@ -343,7 +349,7 @@ export class AwsIamProvider implements ProviderAdapter {
     conn: ProviderConnection,
     op: AwsOp,
     opts: CallOptions,
-    fn: (client: IAMClient, signal: AbortSignal) => Promise<T>,
+    fn: (client: Iam.IAMClient, signal: AbortSignal) => Promise<T>,
     creds: AwsCreds = credsOf(conn),
   ): Promise<T> {
     if (!ACCESS_KEY_ID.test(creds.accessKeyId)) {
@@ -361,6 +367,7 @@ export class AwsIamProvider implements ProviderAdapter {
       )
     }
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs
+    iamSdk ??= await import('@aws-sdk/client-iam')
     const client = this.client(conn, creds, op, timeoutMs)
     const controller = new AbortController()
     const onAbort = (): void => controller.abort()

@@ -1,6 +1,7 @@
 import type { SettingsSection } from './settings-section'
 import { GeneralSection } from './sections/GeneralSection'
 import { SecuritySection } from './sections/SecuritySection'
+import { CliAccessSection } from './sections/CliAccessSection'
 import { TeamsSection } from './sections/TeamsSection'
 
 /** The pages of Settings, in the order shown. Add a section with one line here. */
@@ -16,6 +17,12 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     label: 'Security',
     description: 'Quick unlock and the master password.',
     Component: SecuritySection,
+  },
+  {
+    id: 'cli-access',
+    label: 'CLI access',
+    description: 'Let the keyshelf command use this window’s unlocked vault (off by default).',
+    Component: CliAccessSection,
   },
   {
     id: 'teams',

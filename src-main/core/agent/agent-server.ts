@@ -14,19 +14,28 @@ import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
-import type { KeyshelfCore } from '../../core/core'
-import { defaultVaultPath } from '../../core/vault-path'
-import { UsageError, type CliIo } from '../cli-io'
+import type { Readable, Writable as WritableStream } from 'node:stream'
+import type { KeyshelfCore } from '../core'
+import { InvalidInputError } from '../errors'
+import { defaultVaultPath } from '../vault-path'
 import { agentPaths, canonicalVault, type AgentPaths } from './agent-paths'
 import { agentRequestSchema } from './agent-protocol'
 import { encodeResponse, MAX_REQUEST_BYTES } from './agent-wire'
-import { addressOf } from './agent-client'
+import { addressOf } from './agent-address'
 
 /** Commands the agent refuses even with a valid cookie (they need the user's terminal or a password). */
 const REFUSED = new Set(['init', 'passwd', 'run', '__agent'])
 
+/** The streams and environment one CLI invocation gets (the CLI's CliIo). */
+export interface AgentRunIo {
+  stdin: Readable & { isTTY?: boolean }
+  stdout: WritableStream & { isTTY?: boolean }
+  stderr: WritableStream & { isTTY?: boolean }
+  env: NodeJS.ProcessEnv
+}
+
 /** Runs one CLI invocation against the agent's unlocked core (run-cli's runCli, passed in). */
-export type RunWithCore = (argv: string[], io: CliIo, core: KeyshelfCore) => Promise<number>
+export type RunWithCore = (argv: string[], io: AgentRunIo, core: KeyshelfCore) => Promise<number>
 
 export interface AgentOptions {
   vault: string
@@ -40,6 +49,14 @@ export interface AgentOptions {
   /** Called once the socket listens. */
   onReady(paths: AgentPaths): void
   now?: () => number
+  /**
+   * The desktop app serving the CLI: stop serving when this aborts (the window locked, the setting was turned
+   * off, the app quits). The core is then NOT closed (it is the window's), and no signal handler is installed
+   * (Electron handles SIGTERM/SIGINT itself).
+   */
+  stopSignal?: AbortSignal
+  /** `keyshelf lock` through the desktop app: lock the window too (the CLI agent just stops). */
+  onLockCommand?: () => void
 }
 
 /**
@@ -90,13 +107,13 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
   const now = opts.now ?? Date.now
   const paths = agentPaths(opts.env, opts.vault, true)
   if (!paths) {
-    throw new UsageError(
+    throw new InvalidInputError(
       'No private runtime folder for the agent (set XDG_RUNTIME_DIR to a folder only you can open).',
     )
   }
   if (existsSync(paths.socket)) {
     if (await socketAnswers(paths.socket))
-      throw new UsageError('An unlock agent already serves this vault. `keyshelf lock` stops it.')
+      throw new InvalidInputError('An unlock agent already serves this vault. `keyshelf lock` stops it.')
     unlinkSync(paths.socket)
   }
   const vaultFile = canonicalVault(opts.vault)
@@ -127,7 +144,8 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
         // already gone
       }
     }
-    void opts.core.close().finally(stop)
+    if (opts.stopSignal) stop()
+    else void opts.core.close().finally(stop)
   }
 
   const answer = (sock: Socket, code: number, out: string | Buffer, err: string | Buffer) => {
@@ -161,8 +179,16 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
     lastUsed = now()
     const command = addressOf(req.argv, {}).words[0] ?? ''
     if (command === 'lock') {
-      answer(sock, 0, '', 'Locked: the unlock agent stopped and forgot the key.\n')
+      answer(
+        sock,
+        0,
+        '',
+        opts.stopSignal
+          ? 'Locked: the Keyshelf app locked its window and stopped serving the CLI.\n'
+          : 'Locked: the unlock agent stopped and forgot the key.\n',
+      )
       shutdown()
+      opts.onLockCommand?.()
       return
     }
     if (command === 'unlock') {
@@ -178,11 +204,15 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
     const out = new Collector(req.tty.stdout)
     const err = new Collector(false)
     let code = 1
+    const cwd = process.cwd()
     try {
       process.chdir(req.cwd)
       code = await opts.run(req.argv, { stdin, stdout: out, stderr: err, env: { ...opts.env } }, opts.core)
     } catch {
       err.write('keyshelf: the agent could not run the command.\n')
+    } finally {
+      // The desktop app's main process keeps its own working folder.
+      if (opts.stopSignal) process.chdir(cwd)
     }
     answer(sock, code, out.bytes(), err.bytes())
   }
@@ -222,7 +252,10 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
     const gone = !existsSync(paths.cookie) || !existsSync(vaultFile)
     if (slept || idle || gone) shutdown()
   }, tickMs)
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, shutdown)
+  const signals = opts.stopSignal ? [] : (['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+  for (const sig of signals) process.on(sig, shutdown)
+  if (opts.stopSignal?.aborted) shutdown()
+  opts.stopSignal?.addEventListener('abort', shutdown, { once: true })
 
   const oldMask = process.umask(0o177)
   try {
@@ -235,5 +268,5 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
   }
   opts.onReady(paths)
   await stopped
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(sig, shutdown)
+  for (const sig of signals) process.off(sig, shutdown)
 }
