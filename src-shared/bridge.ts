@@ -64,6 +64,14 @@ export const COMMAND_NAMES = [
   'gitignoreLastExport',
   'importPreview',
   'importApply',
+  // teams
+  'listTeams',
+  'connectTeam',
+  'disconnectTeam',
+  'shareApp',
+  'pullTeams',
+  'teamMarks',
+  'saveReport',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly Command[]

@@ -55,6 +55,15 @@ import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { ProviderSyncService } from './sync/provider-sync.service'
 import { TeamSpaceHome } from './teams/team-space.home'
+import { TeamCommands } from './teams/team-commands.module'
+import type {
+  ReportSaveResult,
+  TeamDisconnectResult,
+  TeamMarks,
+  TeamPullResult,
+  TeamShareResult,
+  TeamSummary,
+} from '../../src-shared/teams'
 import { TeamSpaceService, teamHostOf } from './teams/team-space.service'
 import { VaultKernel, type ServiceDeps } from './vault/vault-kernel'
 import type { CredentialRecord, VaultRepository } from './vault/vault.repository'
@@ -116,6 +125,8 @@ export class KeyshelfCore implements VaultService {
   readonly guided: GuidedRotationService
   /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys go there first. */
   readonly teams: TeamSpaceService
+  /** The window's team commands and the calendar/report save (teams/team-commands.module). */
+  readonly teamCommands: TeamCommands
   /** The Trash for apps and environments: move, list, restore, delete forever, purge after 30 days. */
   readonly trash: TrashModule
 
@@ -160,6 +171,7 @@ export class KeyshelfCore implements VaultService {
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       },
     )
+    this.teamCommands = new TeamCommands(this.teams, this, { dialogs: deps.dialogs, clock: kernel.clock })
     this.providers = new ProviderSyncService(
       this,
       {
@@ -483,6 +495,7 @@ export class KeyshelfCore implements VaultService {
     return this.providers.sync(input.appId)
   }
   async rotateViaProvider(input: ParsedInput<'rotateViaProvider'>): Promise<ProviderRotationOutcome> {
+    this.teams.refuseOutsideRotation(input.credentialId, 'provider')
     return this.providers.rotateViaProvider(input.credentialId, { overlapHours: input.overlapHours })
   }
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
@@ -495,9 +508,11 @@ export class KeyshelfCore implements VaultService {
   // ------------------------------------------------------------------ guided rotation (guided/)
 
   async guidedRotationPlan(input: ParsedInput<'guidedRotationPlan'>): Promise<GuidedPlan> {
+    this.teams.refuseOutsideRotation(input.credentialId, 'guided')
     return this.guided.plan(input.credentialId)
   }
   async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
+    this.teams.refuseOutsideRotation(input.credentialId, 'guided')
     return this.guided.complete(input.credentialId, input.value, input.overlapHours, input.reexport ?? true)
   }
   async guidedReminders(): Promise<RevokeReminder[]> {
@@ -540,6 +555,30 @@ export class KeyshelfCore implements VaultService {
   }
   async importApply(input: ParsedInput<'importApply'>): Promise<ImportResult> {
     return this.envCommands.importApply(input)
+  }
+
+  // ------------------------------------------------------------------ teams (teams/team-commands.module)
+
+  async listTeams(): Promise<TeamSummary[]> {
+    return this.teamCommands.listTeams()
+  }
+  async connectTeam(input: ParsedInput<'connectTeam'>): Promise<TeamSummary> {
+    return this.teamCommands.connectTeam(input)
+  }
+  async disconnectTeam(input: ParsedInput<'disconnectTeam'>): Promise<TeamDisconnectResult> {
+    return this.teamCommands.disconnectTeam(input)
+  }
+  async shareApp(input: ParsedInput<'shareApp'>): Promise<TeamShareResult> {
+    return this.teamCommands.shareApp(input)
+  }
+  async pullTeams(input: ParsedInput<'pullTeams'>): Promise<TeamPullResult[]> {
+    return this.teamCommands.pullTeams(input)
+  }
+  async teamMarks(): Promise<TeamMarks> {
+    return this.teamCommands.teamMarks()
+  }
+  async saveReport(input: ParsedInput<'saveReport'>): Promise<ReportSaveResult> {
+    return this.teamCommands.saveReport(input)
   }
 }
 

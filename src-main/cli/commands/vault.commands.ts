@@ -16,7 +16,7 @@ import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-
 import { checkValue } from '../value-input'
 import { movedToTrash } from './trash.commands'
 import { UsageError, confirm, promptHidden } from '../cli-io'
-import { dueByOwner } from './team.commands'
+import { dueByOwner, offlineNote } from './team.commands'
 import { printLastChecks, revokeHint, revokeJson, revokeWords } from './revoke-words'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -499,6 +499,9 @@ export const vaultCommands: CliCommand[] = [
       const core = await ctx.unlocked()
       const { app, environment, credential, field } = await resolveField(core, path ?? '')
       const { value } = await core.reveal({ fieldId: field.id })
+      // A team key whose team did not answer last time: the value is the local copy (stderr, never stdout).
+      const offline = core.teams.homeOf(credential.id)
+      if (offline && offline.offlineSince !== null) ctx.err(offlineNote(offline.team, offline.offlineSince))
       if (opts.json) {
         ctx.out(
           JSON.stringify({

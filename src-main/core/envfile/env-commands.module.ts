@@ -12,7 +12,8 @@ import type { EnvWorkflows } from './env-workflows.service'
 
 /** Native dialogs (desktop only). */
 export interface SaveDialogs {
-  chooseSavePath(defaultName: string): Promise<string | null>
+  /** A path chosen in the native save dialog (null when cancelled); `title` names what is saved. */
+  chooseSavePath(defaultName: string, title?: string): Promise<string | null>
 }
 
 /**

@@ -17,6 +17,7 @@ import { useRevokeAction } from '../providers/revoke-due'
 import { ProgressLine } from '../../components/ProgressLine'
 import { ExportDialog } from '../transfer/ExportDialog'
 import { ImportDialog } from '../transfer/ImportDialog'
+import { TeamMeta } from '../teams/TeamMeta'
 import { useShell } from '../shell/shell.context'
 import { TRASH_PROMISE } from '../trash/trash-text'
 import { useUndoDelete } from '../trash/use-undo-delete.hook'
@@ -204,6 +205,7 @@ export function AppPage({
             <span className="meta-item">
               {plural(app.environmentCount, 'environment')} · {plural(app.credentialCount, 'key')}
             </span>
+            <TeamMeta appId={app.id} />
           </div>
         </div>
         <div className="header-actions">

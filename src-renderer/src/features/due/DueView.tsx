@@ -13,6 +13,7 @@ import { naturalCompare } from '../keys/keys-order'
 import { useShell, type Route } from '../shell/shell.context'
 import { buildDueRows, type DueRow } from './due-rows'
 import { RevokeDueNote, useRevokeAction } from '../providers/revoke-due'
+import { ReportExportDialog } from './ReportExportDialog'
 
 const HEIGHT = { group: 44, app: 34, item: 54 } as const
 const NARROW_BELOW = 760
@@ -103,6 +104,7 @@ export function DueView() {
   const report = useLoad(() => call('dueReport', {}), String(version))
   const items: DueItem[] = useMemo(() => report.data ?? [], [report.data])
   const [filter, setFilter] = useState('')
+  const [exporting, setExporting] = useState<'calendar' | 'report' | null>(null)
   const query = useDeferredValue(filter)
   const counts = useMemo(() => {
     const c = { overdue: 0, expired: 0, soon: 0 }
@@ -176,7 +178,17 @@ export function DueView() {
             Grouped by status and app, soonest first.
           </p>
         </div>
+        <div className="header-actions">
+          <button type="button" className="btn btn-sm" onClick={() => setExporting('calendar')}>
+            <Icon name="calendar" size="sm" />
+            Export calendar…
+          </button>
+          <button type="button" className="btn btn-sm" onClick={() => setExporting('report')}>
+            Export report…
+          </button>
+        </div>
       </header>
+      {exporting ? <ReportExportDialog mode={exporting} onClose={() => setExporting(null)} /> : null}
       {report.data ? (
         <div className="summary-cards">
           <div className={`summary-card ${counts.overdue ? 'danger' : ''}`}>

@@ -255,6 +255,11 @@ const KeyRow = memo(function KeyRow({
           ) : null}
           <span className={first ? 'sub' : 'sub cont'}>
             {f.label ? <span className="label-text">{f.label}</span> : null}
+            {first && c.owner ? (
+              <span className="owner-text" title={`Owner: ${c.owner}`} data-testid="key-owner">
+                owner: {c.owner}
+              </span>
+            ) : null}
             {mode === 'wide' ? (
               <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
                 {f.kind === 'secret' ? 'Secret' : 'Public'}
