@@ -14,7 +14,13 @@ import { deriveSubkeys } from '../src-main/core/crypto/subkeys'
 import { createCore } from '../src-main/core/core'
 import { openDatabase } from '../src-main/core/db/open-database'
 import { readHeader } from '../src-main/core/vault/vault-header'
-import { legacyAad, ROW_BINDING, rowAad, type SealedTable } from '../src-main/core/vault/row-binding'
+import {
+  idColumnOf,
+  legacyAad,
+  ROW_BINDING,
+  rowAad,
+  type SealedTable,
+} from '../src-main/core/vault/row-binding'
 import { upgradeRowBinding } from '../src-main/core/vault/row-binding-upgrade'
 
 const TOTAL = 10_000
@@ -27,11 +33,12 @@ function downgrade(path: string, dataKey: Buffer): void {
   db.transaction(() => {
     for (const table of Object.keys(ROW_BINDING) as SealedTable[]) {
       const { sealed } = ROW_BINDING[table]
+      const idCol = idColumnOf(table)
       const update = db.prepare(
-        `UPDATE ${table} SET ${sealed.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
+        `UPDATE ${table} SET ${sealed.map((c) => `${c} = ?`).join(', ')} WHERE ${idCol} = ?`,
       )
       for (const row of db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]) {
-        const id = row.id as string
+        const id = row[idCol] as string
         update.run(
           ...sealed.map((c) =>
             seal(

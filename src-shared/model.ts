@@ -176,6 +176,11 @@ export interface DueCounts {
   dueSoon: number
   expired: number
   total: number
+  /**
+   * False when the counts were read while locked: from plaintext columns that only the data key can
+   * authenticate (checked at unlock). True when computed from the unlocked, authenticated rows.
+   */
+  verified?: boolean
 }
 
 export interface DueItem {

@@ -47,13 +47,19 @@ export class DueModule {
     )
   }
 
-  /** Counts of overdue, due-soon and expired keys, read without unlocking (zeros when there is no vault). */
+  /**
+   * Counts of overdue, due-soon and expired keys (zeros when there is no vault). Unlocked: from the
+   * authenticated rows (each credential's sealed overview opened, so a forged plaintext status or date is
+   * VAULT_CORRUPT), `verified: true`. Locked: from the plaintext columns, which nothing can authenticate
+   * without the key, `verified: false` (the lock screen says so).
+   */
   dueCounts(): DueCounts {
-    if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0 }
-    return countDue(
-      readRotationRows(this.kernel.database()),
-      this.kernel.clock(),
-      this.kernel.settings.get().warnDays,
-    )
+    if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0, verified: true }
+    const now = this.kernel.clock()
+    const warn = this.kernel.settings.get().warnDays
+    if (this.kernel.unlocked) {
+      return { ...countDue(this.kernel.session().creds.values(), now, warn), verified: true }
+    }
+    return { ...countDue(readRotationRows(this.kernel.database()), now, warn), verified: false }
   }
 }
