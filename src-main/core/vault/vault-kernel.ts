@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs'
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { App, AuditEntry, AuditEvent, Environment, KdfParams } from '../../../src-shared/model'
 import { DEFAULT_KDF } from '../../../src-shared/model'
-import { AuthenticationFailedError, open, randomKey, seal } from '../crypto/aead'
+import { AuthenticationFailedError, open, randomKey } from '../crypto/aead'
 import { assertKdfParams } from '../crypto/kdf'
 import { deriveSubkeys, wipe, type SessionKeys } from '../crypto/subkeys'
 import { openDatabase } from '../db/open-database'
@@ -26,7 +26,16 @@ import {
   type VaultHeader,
 } from './vault-header'
 import { resealAll } from './rekey'
-import { upgradeRowBinding } from './row-binding-upgrade'
+import { rowBindingVersion, upgradeRowBinding } from './row-binding-upgrade'
+import { ROW_BINDING_VERSION } from './row-binding'
+import {
+  ensureStructureDigest,
+  KEY_CHECK_AAD,
+  keyCheckBlob,
+  StructureTracker,
+  verifyStructureDigest,
+  writeStructureDigest,
+} from './structure-digest'
 import { VaultRepository } from './vault.repository'
 
 /** What the core is built from. Only `src-main/index.ts`, the CLI and tests build one. */
@@ -38,9 +47,6 @@ export interface ServiceDeps {
   settings?: Settings
   logger?: Logger
 }
-
-const KEY_CHECK_TEXT = 'keyshelf key check v1'
-const KEY_CHECK_AAD = 'meta:key_check:value'
 
 /**
  * One unlocked vault: its keys, repository and the decrypted overview (apps, environments, credential
@@ -75,6 +81,8 @@ export class VaultKernel {
   private current: Session | null = null
   private readonly unlockHooks: (() => void)[] = []
   private readonly lockHooks: (() => void)[] = []
+  /** Keeps the sealed structure digest current on this connection while unlocked (structure-digest.ts). */
+  private readonly structure = new StructureTracker()
 
   constructor(deps: ServiceDeps) {
     this.vaultPath = deps.vaultPath
@@ -117,6 +125,7 @@ export class VaultKernel {
     this.lock()
     this.db?.close()
     this.db = null
+    this.structure.forget()
   }
 
   // ------------------------------------------------------------------ session
@@ -228,6 +237,7 @@ export class VaultKernel {
       s.creds.clear()
       s.revision++
       this.current = null
+      this.structure.detach()
       for (const hook of this.lockHooks) hook()
     }
     this.clipboard.clearIfOurs()
@@ -263,11 +273,12 @@ export class VaultKernel {
       this.write(s, () => {
         resealed = resealAll(s.repo.db, s.keys, keys)
         writeHeader(s.repo.db, next)
-        const check = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
-        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(check)
+        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(keyCheckBlob(keys.enc))
         new VaultRepository(s.repo.db, keys).insertAudit(randomUUID(), this.clock(), 'rekey', null, {
           resealed,
         })
+        // The audit insert above was folded in under the old key: recompute under the new one, last.
+        writeStructureDigest(s.repo.db, keys.enc)
       })
     } catch (err) {
       wipe(dataKey, keys.enc, keys.fingerprint)
@@ -341,15 +352,19 @@ export class VaultKernel {
     this.write(s, () => this.audit(s, event, credentialId, details))
   }
 
-  /** The newest `limit` audit entries. */
+  /** The newest `limit` audit entries (the audit table is checked against the structure digest first). */
   auditLog(limit: number): AuditEntry[] {
-    return this.session().repo.listAudit(limit)
+    const s = this.session()
+    verifyStructureDigest(s.repo.db, s.keys.enc, ['audit'])
+    return s.repo.listAudit(limit)
   }
 
   // ------------------------------------------------------------------ overview
 
   /** Reloads apps, environments and credential rows from the database (after a rollback or a delete). */
   reloadOverview(s: Session): void {
+    // Rows deleted or moved without the key would silently vanish from their lists: refuse instead.
+    verifyStructureDigest(s.repo.db, s.keys.enc)
     s.apps = new Map(s.repo.loadApps().map((a) => [a.id, a]))
     s.envs = new Map(s.repo.loadEnvironments().map((e) => [e.id, e]))
     s.creds.load()
@@ -397,14 +412,14 @@ export class VaultKernel {
       revision: 0,
     }
     try {
+      const older = rowBindingVersion(db) < ROW_BINDING_VERSION
       upgradeRowBinding(db, keys.enc) // first unlock after the row-binding upgrade: one transaction
+      // First unlock of a vault without a structure digest (new, or older code): written now.
+      ensureStructureDigest(db, keys.enc, older)
+      this.structure.attach(db, keys.enc)
       this.reloadOverview(s)
-      const check = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get()
-      if (!check) {
-        const blob = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
-        db.prepare("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(blob)
-      }
     } catch (err) {
+      this.structure.detach()
       wipe(dataKey, keys.enc, keys.fingerprint)
       throw err
     }
