@@ -313,6 +313,7 @@ describe('vault flows in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Settings' })
     await dialog.waitFor()
     await expectNoAxeViolations('the settings dialog')
+    await screenshot(page, 'settings-general-light')
     await dialog.getByRole('radio', { name: 'Dark' }).click()
     await dialog.getByRole('button', { name: 'Save' }).click()
     await dialog.waitFor({ state: 'detached' })
@@ -381,10 +382,17 @@ describe('vault flows in Chromium', () => {
 
     await page.getByRole('button', { name: 'Settings' }).click()
     const dialog = page.getByRole('dialog', { name: 'Settings' })
+    await dialog.getByRole('tab', { name: 'General' }).waitFor()
+    // The section list is a vertical tab list with roving focus.
+    await dialog.getByRole('tab', { name: 'General' }).focus()
+    await page.keyboard.press('ArrowDown')
+    await expect(dialog.getByRole('tab', { name: 'Security' }).getAttribute('aria-selected')).resolves.toBe(
+      'true',
+    )
     await dialog.getByLabel(/Unlock without typing the master password/).check()
     await expectNoAxeViolations('the settings dialog with quick unlock')
     await dialog.getByLabel('Master password', { exact: true }).fill('not it')
-    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.getByRole('button', { name: 'Turn on quick unlock' }).click()
     await dialog.getByText('That is not the master password.').waitFor()
     expect((await vault.core.quickUnlockStatus()).enabled).toBe(false)
     await dialog.getByLabel('Master password', { exact: true }).fill(PASSWORD)
@@ -393,11 +401,15 @@ describe('vault flows in Chromium', () => {
     expect(await outerHTML(page)).not.toContain(PASSWORD)
     expect(await outerHTML(page)).not.toContain('a new password that is not saved')
     expect(await secretAttributes(page)).toEqual([])
+    await screenshot(page, 'settings-security')
+    await dialog.getByRole('button', { name: 'Turn on quick unlock' }).click()
+    await page.getByText('Quick unlock is on for this computer.').waitFor()
+    expect((await vault.core.quickUnlockStatus()).enabled).toBe(true)
+    // The half-typed password change was not submitted: the password is unchanged.
     await dialog.getByLabel('Current password').fill('')
     await dialog.getByLabel('New password').fill('')
-    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.getByRole('button', { name: 'Close' }).last().click()
     await dialog.waitFor({ state: 'detached' })
-    expect((await vault.core.quickUnlockStatus()).enabled).toBe(true)
 
     await page.keyboard.press('Control+L')
     await page.getByRole('button', { name: 'Unlock with the system keychain' }).click()

@@ -17,7 +17,7 @@ import { CredentialDialog } from '../keys/CredentialDialog'
 import { HistoryDialog } from '../keys/HistoryDialog'
 import { RotateDialog } from '../keys/RotateDialog'
 import { CommandPalette } from '../search/CommandPalette'
-import { PreferencesDialog } from '../settings/PreferencesDialog'
+import { SettingsDialog } from '../settings/SettingsDialog'
 import { ShellContext, type DialogState, type Route, type ShellContextValue } from './shell.context'
 import { Sidebar } from './Sidebar'
 
@@ -307,7 +307,12 @@ export function Shell({
         />
       ) : null}
       {dialog?.kind === 'preferences' ? (
-        <PreferencesDialog prefs={prefs} onSaved={onPrefsChange} onClose={closeDialog} />
+        <SettingsDialog
+          prefs={prefs}
+          section={dialog.section}
+          onSaved={onPrefsChange}
+          onClose={closeDialog}
+        />
       ) : null}
       {dialog?.kind === 'search' ? (
         <CommandPalette

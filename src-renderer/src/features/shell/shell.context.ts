@@ -14,7 +14,7 @@ export type DialogState =
   | { kind: 'rotate'; credential: CredentialView }
   | { kind: 'history'; credential: CredentialView }
   | { kind: 'confirm'; title: string; body: string; confirmLabel: string; action: () => Promise<void> }
-  | { kind: 'preferences' }
+  | { kind: 'preferences'; section?: string }
   | { kind: 'search' }
 
 export interface ShellContextValue {

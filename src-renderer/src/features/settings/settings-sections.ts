@@ -1,0 +1,19 @@
+import type { SettingsSection } from './settings-section'
+import { GeneralSection } from './sections/GeneralSection'
+import { SecuritySection } from './sections/SecuritySection'
+
+/** The pages of Settings, in the order shown. Add a section with one line here. */
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  {
+    id: 'general',
+    label: 'General',
+    description: 'Appearance, locking and the clipboard. Stored on this computer; never a secret.',
+    Component: GeneralSection,
+  },
+  {
+    id: 'security',
+    label: 'Security',
+    description: 'Quick unlock and the master password.',
+    Component: SecuritySection,
+  },
+]
