@@ -488,6 +488,13 @@ export const contract = {
     output: out<ImportResult>(),
   },
 
+  // trust
+  /**
+   * Replaces the vault's data key: every ciphertext re-sealed under a new random key in one transaction,
+   * quick unlock turned off, an audit entry kept. Needs the master password (WRONG_PASSWORD changes nothing).
+   */
+  rekey: { input: z.object({ password }).strict(), output: out<{ resealed: number }>() },
+
   getPreferences: { input: empty, output: out<Preferences>() },
   setPreferences: {
     input: preferencesSchema.partial().strict(),

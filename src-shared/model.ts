@@ -348,7 +348,7 @@ export interface VerifyOutcome {
 
 /** A progress event for long work (sync, import), sent main -> renderer. Never carries a value. */
 export interface ProgressEvent {
-  task: 'sync' | 'import' | 'verify'
+  task: 'sync' | 'import' | 'verify' | 'rekey'
   label: string
   done: number
   total: number | null

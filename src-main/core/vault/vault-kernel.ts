@@ -261,18 +261,31 @@ export class VaultKernel {
    * header re-wrapped in ONE transaction, with an audit entry. Needs the master password (WRONG_PASSWORD
    * writes nothing). An old copy of the file and an old password then open nothing written afterwards.
    */
-  async rekey(password: string): Promise<{ resealed: number }> {
+  async rekey(
+    password: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ resealed: number }> {
     const s = this.session()
     const header = readHeader(s.repo.db)
-    wipe(await unlockHeader(header, password)) // WRONG_PASSWORD before anything changes
     const dataKey = randomKey()
-    const next = await wrapNewKey(header, dataKey, password)
+    // The password check and the new wrap (fresh salt) are two Argon2 runs: in parallel (thread pool).
+    // A wrong password is WRONG_PASSWORD before anything is written; the new wrap is then dropped.
+    const [check, next] = await Promise.allSettled([
+      unlockHeader(header, password),
+      wrapNewKey(header, dataKey, password),
+    ])
+    if (check.status === 'rejected' || next.status === 'rejected') {
+      if (check.status === 'fulfilled') wipe(check.value)
+      wipe(dataKey)
+      throw check.status === 'rejected' ? check.reason : (next as PromiseRejectedResult).reason
+    }
+    wipe(check.value)
     const keys = deriveSubkeys(dataKey, header.vaultId)
     let resealed = 0
     try {
       this.write(s, () => {
-        resealed = resealAll(s.repo.db, s.keys, keys)
-        writeHeader(s.repo.db, next)
+        resealed = resealAll(s.repo.db, s.keys, keys, onProgress)
+        writeHeader(s.repo.db, next.value)
         s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(keyCheckBlob(keys.enc))
         new VaultRepository(s.repo.db, keys).insertAudit(randomUUID(), this.clock(), 'rekey', null, {
           resealed,
@@ -286,7 +299,7 @@ export class VaultKernel {
     }
     wipe(keys.enc, keys.fingerprint)
     this.lock()
-    this.startSession(next, dataKey)
+    this.startSession(next.value, dataKey)
     return { resealed }
   }
 

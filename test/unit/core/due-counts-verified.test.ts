@@ -45,8 +45,16 @@ describe('due counts: unverified while locked, verified once unlocked', () => {
     expect(await v.svc.dueCounts()).toEqual({ overdue: 1, dueSoon: 0, expired: 0, total: 1, verified: false })
     expect((await v.svc.status()).due?.verified).toBe(false)
     const after = await v.svc.unlock({ password: TEST_PASSWORD })
-    expect(after.due).toEqual({ overdue: 1, dueSoon: 0, expired: 0, total: 1, verified: true })
-    expect(await v.svc.dueCounts()).toMatchObject({ overdue: 1, verified: true })
+    // Right after unlock the status does not wait to decrypt every key: no counts rather than unverified ones.
+    expect(after.due).toBeNull()
+    expect(await v.svc.dueCounts()).toEqual({ overdue: 1, dueSoon: 0, expired: 0, total: 1, verified: true })
+    expect((await v.svc.status()).due).toEqual({
+      overdue: 1,
+      dueSoon: 0,
+      expired: 0,
+      total: 1,
+      verified: true,
+    })
   })
 
   it('a last-rotated date forged while locked shows in the locked counts only; unlocked it is VAULT_CORRUPT', async () => {
