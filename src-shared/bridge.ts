@@ -25,6 +25,11 @@ export const COMMAND_NAMES = [
   'createEnvironment',
   'updateEnvironment',
   'deleteEnvironment',
+  // trash
+  'listTrash',
+  'restoreFromTrash',
+  'deleteFromTrash',
+  'emptyTrash',
   'listCredentials',
   'getCredential',
   'createCredential',

@@ -31,7 +31,7 @@ import type {
   VaultStatus,
   VersionView,
 } from './model'
-import type { Result } from './model'
+import type { Result, TrashItem } from './model' // trash: TrashItem
 import { ENV_FORMATS, PROVIDERS, SYNC_PROVIDERS } from './model'
 
 const MAX_VALUE = 1024 * 1024
@@ -214,7 +214,7 @@ export const contract = {
     input: z.object({ id, patch: partial(appFields) }).strict(),
     output: out<App>(),
   },
-  /** Deletes an app with its environments and keys. */
+  /** Moves an app with its environments and keys to the Trash (restorable for 30 days). */
   deleteApp: { input: z.object({ id }).strict(), output: out<null>() },
 
   /**
@@ -234,7 +234,24 @@ export const contract = {
     input: z.object({ id, patch: partial(envFields) }).strict(),
     output: out<Environment>(),
   },
+  /** Moves an environment with its keys to the Trash (restorable for 30 days). */
   deleteEnvironment: { input: z.object({ id }).strict(), output: out<null>() },
+
+  // trash
+  /** Apps and environments in the Trash, most recently deleted first. */
+  listTrash: { input: empty, output: out<TrashItem[]>() },
+  /**
+   * Brings an item back with everything it held. CONFLICT when its name is taken now (give `name` to
+   * restore it under another one); CONFLICT for an environment whose app is in the Trash too.
+   */
+  restoreFromTrash: {
+    input: z.object({ id, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    output: out<TrashItem>(),
+  },
+  /** Deletes one item in the Trash forever (the window confirms first). */
+  deleteFromTrash: { input: z.object({ id }).strict(), output: out<null>() },
+  /** Deletes everything in the Trash forever (the window confirms first). */
+  emptyTrash: { input: empty, output: out<{ purged: number }>() },
 
   /** Masked credentials, filtered. Secret values never appear. */
   listCredentials: {
@@ -515,7 +532,15 @@ export interface AppSummary extends App {
 export interface SearchIndexData {
   apps: AppSummary[]
   environments: Environment[]
-  credentials: CredentialView[]
+  credentials: SearchCredential[]
+}
+
+/** // polish (issue 10): what search needs of a credential; a fraction of a CredentialView for 10,000 keys. */
+export type SearchCredential = Pick<
+  CredentialView,
+  'id' | 'environmentId' | 'appId' | 'name' | 'provider' | 'tags'
+> & {
+  fields: Pick<CredentialView['fields'][number], 'id' | 'label' | 'envVar'>[]
 }
 
 export type Contract = typeof contract

@@ -161,6 +161,10 @@ export type AuditEvent =
   | 'sync'
   | 'password-change'
   | 'rekey'
+  // trash: an app or environment moved to the Trash, restored from it, or deleted forever
+  | 'trash'
+  | 'restore'
+  | 'purge'
 
 export interface AuditEntry {
   id: string
@@ -476,4 +480,28 @@ export interface FinishRotationResult {
   deleted: boolean
   alreadyGone: boolean
   message: string
+}
+
+// trash
+/** How long an app or environment stays in the Trash before it is deleted forever (on unlock). */
+export const TRASH_DAYS = 30
+
+/** An app or environment in the Trash, with what it holds (names only, never a value). */
+export interface TrashItem {
+  kind: 'app' | 'environment'
+  id: string
+  /** The app's or environment's name. */
+  name: string
+  /** The app (the item itself for an app; the environment's app otherwise). */
+  appId: string
+  appName: string
+  /** For an environment: its app is in the Trash too (restore the app first). */
+  appInTrash: boolean
+  /** Environments that come back with an app (0 for an environment). */
+  environmentCount: number
+  /** Keys that come back with it. */
+  credentialCount: number
+  deletedAt: number
+  /** When it is deleted forever (deletedAt + TRASH_DAYS), at the first unlock after that. */
+  purgeAt: number
 }

@@ -15,6 +15,7 @@ import { editCommands } from './commands/edit.commands'
 import { injectCommands } from './commands/inject.commands'
 import { searchCommands } from './commands/search.commands'
 import { teamCommands } from './commands/team.commands'
+import { trashCommands } from './commands/trash.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
@@ -31,6 +32,7 @@ export const COMMANDS: CliCommand[] = [
   ...envCommands,
   ...agentCommands,
   ...teamCommands,
+  ...trashCommands,
   ...completionCommands(() => COMMANDS),
 ]
 

@@ -25,6 +25,7 @@ import type {
   QuickUnlockStatus,
   SearchHit,
   SyncSummary,
+  TrashItem,
   VaultStatus,
   VerifyOutcome,
   VersionView,
@@ -45,6 +46,7 @@ import { stripUndefined } from './modules/overview-lookups'
 import { RotationModule, type RotateOptions } from './modules/rotation.module'
 import { SearchModule } from './modules/search.module'
 import { SessionModule } from './modules/session.module'
+import { TrashModule } from './modules/trash.module'
 import { ValuesModule } from './modules/values.module'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
@@ -111,6 +113,8 @@ export class KeyshelfCore implements VaultService {
   readonly guided: GuidedRotationService
   /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys go there first. */
   readonly teams: TeamSpaceService
+  /** The Trash for apps and environments: move, list, restore, delete forever, purge after 30 days. */
+  readonly trash: TrashModule
 
   constructor(deps: CoreDeps) {
     const kernel = new VaultKernel(deps)
@@ -129,6 +133,7 @@ export class KeyshelfCore implements VaultService {
     this.versions = new HistoryModule(kernel)
     this.finder = new SearchModule(kernel)
     this.addressing = new AddressingModule(kernel)
+    this.trash = new TrashModule(kernel)
     this.env = new EnvWorkflows(this)
     this.envCommands = new EnvCommands(this.env, {
       clipboard: kernel.clipboard,
@@ -254,18 +259,22 @@ export class KeyshelfCore implements VaultService {
   updateAppNow(input: ParsedInput<'updateApp'>): App {
     return this.apps.updateApp(input)
   }
+  /** Moves the app to the Trash (modules/trash.module). */
   async deleteApp(input: ParsedInput<'deleteApp'>): Promise<null> {
-    return this.apps.deleteApp(input)
+    return this.trash.trashApp(input.id)
   }
   async listEnvironments(input: ParsedInput<'listEnvironments'>): Promise<Environment[]> {
     return this.environments.listEnvironments(input)
   }
   /** The window's search index in one request: apps, every environment, every credential (masked). */
   async searchIndex(): Promise<SearchIndexData> {
+    // Decrypt what is still cold in steps that yield, so a request that arrives meanwhile (the first app's
+    // keys, right after unlock) is answered first instead of waiting for 10,000 overviews.
+    await this.kernel.warmUp(250)
     return {
       apps: this.apps.listApps(),
       environments: this.environments.allEnvironments(),
-      credentials: this.credentials.listCredentials({}),
+      credentials: this.credentials.searchCredentials(),
     }
   }
   async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
@@ -282,8 +291,23 @@ export class KeyshelfCore implements VaultService {
   updateEnvironmentNow(input: ParsedInput<'updateEnvironment'>): Environment {
     return this.environments.updateEnvironment(input)
   }
+  /** Moves the environment to the Trash (modules/trash.module). */
   async deleteEnvironment(input: ParsedInput<'deleteEnvironment'>): Promise<null> {
-    return this.environments.deleteEnvironment(input)
+    return this.trash.trashEnvironment(input.id)
+  }
+
+  // trash (modules/trash.module)
+  async listTrash(): Promise<TrashItem[]> {
+    return this.trash.listTrash()
+  }
+  async restoreFromTrash(input: ParsedInput<'restoreFromTrash'>): Promise<TrashItem> {
+    return this.trash.restoreFromTrash(input)
+  }
+  async deleteFromTrash(input: ParsedInput<'deleteFromTrash'>): Promise<null> {
+    return this.trash.deleteFromTrash(input)
+  }
+  async emptyTrash(): Promise<{ purged: number }> {
+    return this.trash.emptyTrash()
   }
   /** Synchronous lookup of one environment. */
   environmentNow(id: string): Environment {

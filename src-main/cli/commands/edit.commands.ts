@@ -3,6 +3,7 @@ import type { App, CredentialView, Environment } from '../../../src-shared/model
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
 import { type CliCommand, parseDay } from '../cli-context'
 import { UsageError, confirm } from '../cli-io'
+import { movedToTrash } from './trash.commands'
 import { checkUrl } from './vault.commands'
 
 type Opts = Record<string, unknown>
@@ -157,7 +158,7 @@ export const editCommands: CliCommand[] = [
   {
     words: ['env', 'rm'],
     usage: 'env rm APP ENV [--yes]',
-    summary: 'delete an environment with its keys',
+    summary: 'move an environment with its keys to the Trash (kept 30 days)',
     options: { yes: { type: 'boolean', short: 'y' } },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
@@ -166,11 +167,11 @@ export const editCommands: CliCommand[] = [
       const keys = (await core.listCredentials({ environmentId: environment.id })).length
       if (
         !opts.yes &&
-        !(await confirm(ctx.io, `Delete ${app.name}/${environment.name} with ${keys} key(s)?`))
+        !(await confirm(ctx.io, `Move ${app.name}/${environment.name} with ${keys} key(s) to the Trash?`))
       )
         throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       await core.deleteEnvironment({ id: environment.id })
-      ctx.err(`Deleted ${app.name}/${environment.name}.`)
+      ctx.err(movedToTrash(`${app.name}/${environment.name}`))
       return 0
     },
   },

@@ -14,6 +14,7 @@ import {
 } from '../cli-context'
 import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-address'
 import { checkValue } from '../value-input'
+import { movedToTrash } from './trash.commands'
 import { UsageError, confirm, promptHidden } from '../cli-io'
 import { dueByOwner } from './team.commands'
 
@@ -255,7 +256,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['app', 'rm'],
     usage: 'app rm NAME [--yes]',
-    summary: 'delete an app with its environments and keys',
+    summary: 'move an app with its environments and keys to the Trash (kept 30 days)',
     options: { yes: { type: 'boolean', short: 'y' } },
     positionals: [1, 1],
     async run(ctx, opts, [name]) {
@@ -265,12 +266,12 @@ export const vaultCommands: CliCommand[] = [
       if (!opts.yes) {
         const ok = await confirm(
           ctx.io,
-          `Delete ${app.name} with ${summary?.environmentCount ?? 0} environment(s) and ${summary?.credentialCount ?? 0} key(s)?`,
+          `Move ${app.name} with ${summary?.environmentCount ?? 0} environment(s) and ${summary?.credentialCount ?? 0} key(s) to the Trash?`,
         )
         if (!ok) throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       }
       await core.deleteApp({ id: app.id })
-      ctx.err(`Deleted ${app.name}.`)
+      ctx.err(movedToTrash(app.name))
       return 0
     },
   },

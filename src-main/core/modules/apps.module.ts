@@ -7,7 +7,8 @@ import type { VaultKernel } from '../vault/vault-kernel'
 import { checkPathName, findAppByName, getApp, stripUndefined } from './overview-lookups'
 
 /**
- * Apps: list (with environment, key and due counts), create, rename/edit, delete (with everything in it).
+ * Apps: list (with environment, key and due counts), create, rename/edit. Deleting moves an app to the
+ * Trash (trash.module.ts).
  * Names are unique case-insensitively and cannot contain "/". Every write is audited.
  */
 export class AppsModule {
@@ -72,17 +73,5 @@ export class AppsModule {
     })
     s.apps.set(next.id, next)
     return next
-  }
-
-  /** Deletes an app with its environments, keys and history. */
-  deleteApp(input: ParsedInput<'deleteApp'>): null {
-    const s = this.kernel.session()
-    const app = getApp(s, input.id)
-    this.kernel.write(s, () => {
-      s.repo.deleteApp(app.id)
-      this.kernel.audit(s, 'delete', null, { app: app.name })
-    })
-    this.kernel.reloadOverview(s)
-    return null
   }
 }

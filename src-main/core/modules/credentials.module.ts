@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ParsedInput } from '../../../src-shared/contract'
+import type { ParsedInput, SearchCredential } from '../../../src-shared/contract'
 import type { CredentialView } from '../../../src-shared/model'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors'
 import { rotationInfo } from '../rotation/rotation-status'
@@ -28,7 +28,13 @@ export class CredentialsModule {
     const warn = this.kernel.settings.get().warnDays
     const overlaps = s.repo.overlapsAfter(now)
     // Decrypt in bulk (one statement), not one query per row: listing 10,000 keys is the CLI's hot path.
+    // Only what is asked for: an app's keys decrypt that app's environments, not the whole vault (the
+    // window's first key row after unlock waited for all 10,000 overviews).
     if (input.environmentId) s.creds.inEnvironment(input.environmentId)
+    else if (input.appId)
+      for (const env of s.envs.values()) {
+        if (env.appId === input.appId) s.creds.inEnvironment(env.id)
+      }
     else s.creds.values()
     for (const row of s.creds.plainRows()) {
       if (input.environmentId && row.environmentId !== input.environmentId) continue
@@ -38,6 +44,23 @@ export class CredentialsModule {
       if (c) out.push(credentialView(this.kernel, s, c, overlaps))
     }
     return out.sort((a, b) => byName.compare(a.name, b.name) || a.createdAt - b.createdAt)
+  }
+
+  /**
+   * What the window's search needs of every credential (names, provider, tags, field labels and env vars):
+   * no masked forms, dates or rotation state, so the index for 10,000 keys is a fraction of the full views.
+   */
+  searchCredentials(): SearchCredential[] {
+    const s = this.kernel.session()
+    return s.creds.values().map((c) => ({
+      id: c.id,
+      environmentId: c.environmentId,
+      appId: s.envs.get(c.environmentId)?.appId ?? '',
+      name: c.overview.name,
+      provider: c.overview.provider,
+      tags: [...c.overview.tags],
+      fields: c.overview.fields.map((f) => ({ id: f.id, label: f.label, envVar: f.envVar })),
+    }))
   }
 
   /** One credential's view; NOT_FOUND otherwise. */

@@ -6,7 +6,8 @@ import type { VaultKernel } from '../vault/vault-kernel'
 import { checkPathName, envsOf, findEnvByName, getApp, getEnv, stripUndefined } from './overview-lookups'
 
 /**
- * Environments of an app: list in order, create (appended last), edit, delete (with their keys).
+ * Environments of an app: list in order, create (appended last), edit. Deleting moves one to the Trash
+ * (trash.module.ts).
  * Names are unique per app case-insensitively and cannot contain "/". Every write is audited.
  */
 export class EnvironmentsModule {
@@ -81,17 +82,5 @@ export class EnvironmentsModule {
     s.envs.set(next.id, next)
     this.kernel.touch(s)
     return next
-  }
-
-  /** Deletes an environment with its keys and their history. */
-  deleteEnvironment(input: ParsedInput<'deleteEnvironment'>): null {
-    const s = this.kernel.session()
-    const env = getEnv(s, input.id)
-    this.kernel.write(s, () => {
-      s.repo.deleteEnvironment(env.id)
-      this.kernel.audit(s, 'delete', null, { environment: env.name, app: s.apps.get(env.appId)?.name })
-    })
-    this.kernel.reloadOverview(s)
-    return null
   }
 }

@@ -107,13 +107,16 @@ export class SyncRepository {
     }
   }
 
+  /** Connections of an app (or all) whose environment and app are not in the Trash. */
   listConnections(appId?: string): ConnectionRecord[] {
+    const live = `environment_id IN (SELECT e.id FROM environments e JOIN apps a ON a.id = e.app_id
+      WHERE e.deleted_at IS NULL AND a.deleted_at IS NULL)` // trash
     const rows = (
       appId
         ? this.db
-            .prepare('SELECT * FROM provider_connections WHERE app_id = ? ORDER BY created_at')
+            .prepare(`SELECT * FROM provider_connections WHERE app_id = ? AND ${live} ORDER BY created_at`)
             .all(appId)
-        : this.db.prepare('SELECT * FROM provider_connections ORDER BY created_at').all()
+        : this.db.prepare(`SELECT * FROM provider_connections WHERE ${live} ORDER BY created_at`).all()
     ) as RawConnection[]
     if (appId && rows.some((r) => r.app_id !== appId))
       throw new VaultCorruptError('provider_connections index')

@@ -584,10 +584,16 @@ export class TeamSpaceService {
         const appsBySlug = new Map(repo.listApps(c.id).map((a) => [a.slug, a]))
         // 1. Walk the tree (lists only), creating missing local apps and environments.
         const keys: { path: string; slug: string; envId: string }[] = []
+        // trash: an app or environment in the local Trash is not pulled into (nor created again).
+        const liveApps = new Set((await this.host.listApps()).map((a) => a.id))
         for (const slug of appSlugs) {
-          const rec = await this.ensureLocalApp(kv, c, slug, appsBySlug.get(slug))
+          const known = appsBySlug.get(slug)
+          if (known && !liveApps.has(known.appId)) continue
+          const rec = await this.ensureLocalApp(kv, c, slug, known)
           const envSlugs = (await kv.list(teamPath.app(c.prefix, slug))).filter(isDir).map(baseName)
           for (const envSlug of envSlugs) {
+            const knownEnv = Object.entries(rec.envs).find(([, s]) => s === envSlug)?.[0]
+            if (knownEnv && !this.isLiveEnvironment(knownEnv)) continue
             const envId = await this.ensureLocalEnv(kv, c, rec, envSlug)
             for (const k of await kv.list(teamPath.env(c.prefix, slug, envSlug))) {
               if (isDir(k) || k.startsWith('_')) continue
@@ -641,6 +647,17 @@ export class TeamSpaceService {
       updated: summary.updated,
     })
     return summary
+  }
+
+  /** False for an environment in the Trash (or gone). */
+  private isLiveEnvironment(id: string): boolean {
+    try {
+      this.host.environmentNow(id)
+      return true
+    } catch (err) {
+      if (err instanceof KeyshelfError && err.code === 'NOT_FOUND') return false
+      throw err
+    }
   }
 
   /** Metadata-only edits (owner, expiry) do not bump the KV version: compare the metadata too. */

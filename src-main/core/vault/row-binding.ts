@@ -17,8 +17,13 @@ export type PlainValue = string | number | bigint | null
 
 /** Per table: its sealed columns and the plaintext columns bound into their AAD, in a fixed order. */
 export const ROW_BINDING = {
-  apps: { sealed: ['enc'], bound: ['created_at', 'updated_at'] },
-  environments: { sealed: ['enc'], bound: ['app_id', 'position', 'created_at', 'updated_at'] },
+  // deleted_at (the Trash, migration 0040) is bound only when set, so rows written before it keep their AAD.
+  apps: { sealed: ['enc'], bound: ['created_at', 'updated_at'], boundWhenSet: ['deleted_at'] },
+  environments: {
+    sealed: ['enc'],
+    bound: ['app_id', 'position', 'created_at', 'updated_at'],
+    boundWhenSet: ['deleted_at'],
+  },
   credentials: {
     sealed: ['enc'],
     bound: [
@@ -51,7 +56,12 @@ export const ROW_BINDING = {
   team_links: { sealed: ['enc'], bound: ['connection_id'], idColumn: 'credential_id' },
 } as const satisfies Record<
   string,
-  { sealed: readonly string[]; bound: readonly string[]; idColumn?: string }
+  {
+    sealed: readonly string[]
+    bound: readonly string[]
+    boundWhenSet?: readonly string[]
+    idColumn?: string
+  }
 >
 
 /** The column that holds a table's row id (`id` unless the table says otherwise). */
@@ -84,12 +94,21 @@ export function legacyAad(table: string, id: string, column: string): string {
 
 /**
  * The AAD of one sealed column: table, id, column and the row's bound plaintext columns (read from `row`
- * by their SQL names; a missing column counts as NULL).
+ * by their SQL names; a missing column counts as NULL). A `boundWhenSet` column that is not NULL is
+ * appended as `:{"column":value}`; a NULL one adds nothing, so rows from before the column existed keep
+ * their AAD, and setting or clearing it without the key changes the AAD all the same. The two forms cannot
+ * collide: the bound list's JSON always ends in `]`, the appended object in `}`.
  */
 export function rowAad(table: SealedTable, id: string, column: string, row: object): string {
   const r = row as Readonly<Record<string, unknown>>
-  const bound = ROW_BINDING[table].bound.map((c) => normalise(r[c]))
-  return `${table}:${id}:${column}:v${ROW_BINDING_VERSION}:${JSON.stringify(bound)}`
+  const b: { bound: readonly string[]; boundWhenSet?: readonly string[] } = ROW_BINDING[table]
+  const bound = b.bound.map((c) => normalise(r[c]))
+  let aad = `${table}:${id}:${column}:v${ROW_BINDING_VERSION}:${JSON.stringify(bound)}`
+  for (const c of b.boundWhenSet ?? []) {
+    const v = normalise(r[c])
+    if (v !== null) aad += `:${JSON.stringify({ [c]: v })}`
+  }
+  return aad
 }
 
 function normalise(v: unknown): string | number | null {

@@ -374,12 +374,23 @@ export class VaultKernel {
 
   // ------------------------------------------------------------------ overview
 
-  /** Reloads apps, environments and credential rows from the database (after a rollback or a delete). */
+  /** Reloads apps, environments and credential rows (all outside the Trash) from the database. */
   reloadOverview(s: Session): void {
     // Rows deleted or moved without the key would silently vanish from their lists: refuse instead.
     verifyStructureDigest(s.repo.db, s.keys.enc)
-    s.apps = new Map(s.repo.loadApps().map((a) => [a.id, a]))
-    s.envs = new Map(s.repo.loadEnvironments().map((e) => [e.id, e]))
+    // Trashed rows are opened too (a forged deleted_at is VAULT_CORRUPT) but stay out of the overview.
+    s.apps = new Map(
+      s.repo
+        .loadApps()
+        .filter((a) => a.deletedAt === null)
+        .map(({ deletedAt: _d, ...a }) => [a.id, a]),
+    )
+    s.envs = new Map(
+      s.repo
+        .loadEnvironments()
+        .filter((e) => e.deletedAt === null && s.apps.has(e.appId))
+        .map(({ deletedAt: _d, ...e }) => [e.id, e]),
+    )
     s.creds.load()
     s.revision++
   }

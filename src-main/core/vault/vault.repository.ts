@@ -56,6 +56,30 @@ export interface CredentialRecord extends CredentialRow {
   overview: CredentialOverview
 }
 
+/** A row as stored: the model object plus its Trash time (null when it is not in the Trash). */
+export type Stored<T> = T & { deletedAt: number | null }
+
+/**
+ * SQL condition on `credentials`: its environment and that environment's app are not in the Trash. Every
+ * reader of credentials (overview, search, due, locked counts, export, run, sync) goes through it.
+ */
+export const LIVE_CREDENTIAL = `environment_id IN (SELECT e.id FROM environments e JOIN apps a ON a.id = e.app_id
+    WHERE e.deleted_at IS NULL AND a.deleted_at IS NULL)`
+
+/**
+ * `WHERE <LIVE_CREDENTIAL>` when anything is in the Trash, '' otherwise (two partial-index probes: the
+ * usual empty Trash costs the 10,000-key scans nothing).
+ */
+export function liveCredentialsWhere(db: Database): string {
+  const any = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM apps WHERE deleted_at IS NOT NULL)
+         OR EXISTS (SELECT 1 FROM environments WHERE deleted_at IS NOT NULL) AS t`,
+    )
+    .get() as { t: number }
+  return any.t ? `WHERE ${LIVE_CREDENTIAL}` : ''
+}
+
 type AppEnc = Pick<App, 'name' | 'description' | 'appId' | 'tags' | 'notes'>
 type EnvEnc = Pick<Environment, 'name' | 'apiUrl' | 'wsUrl' | 'region' | 'notes'>
 
@@ -175,17 +199,23 @@ export class VaultRepository {
   }
 
   // ---- apps ----
-  loadApps(): App[] {
-    const rows = this.stmt('SELECT id, created_at, updated_at, enc FROM apps').all() as {
+  /**
+   * Every app, live and in the Trash (each one opened, so a `deleted_at` set or cleared without the key is
+   * VaultCorruptError at unlock, never a silently hidden or revived app).
+   */
+  loadApps(): Stored<App>[] {
+    const rows = this.stmt('SELECT id, created_at, updated_at, deleted_at, enc FROM apps').all() as {
       id: string
       created_at: number
       updated_at: number
+      deleted_at: number | null
       enc: Buffer
     }[]
     return rows.map((r) => ({
       id: r.id,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      deletedAt: r.deleted_at,
       ...this.openJson<AppEnc>('apps', r.id, 'enc', r, r.enc),
     }))
   }
@@ -214,15 +244,17 @@ export class VaultRepository {
   }
 
   // ---- environments ----
-  loadEnvironments(): Environment[] {
+  /** Every environment, live and in the Trash (each one opened; see {@link loadApps}). */
+  loadEnvironments(): Stored<Environment>[] {
     const rows = this.stmt(
-      'SELECT id, app_id, position, created_at, updated_at, enc FROM environments',
+      'SELECT id, app_id, position, created_at, updated_at, deleted_at, enc FROM environments',
     ).all() as {
       id: string
       app_id: string
       position: number
       created_at: number
       updated_at: number
+      deleted_at: number | null
       enc: Buffer
     }[]
     return rows.map((r) => ({
@@ -231,8 +263,28 @@ export class VaultRepository {
       position: r.position,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      deletedAt: r.deleted_at,
       ...this.openJson<EnvEnc>('environments', r.id, 'enc', r, r.enc),
     }))
+  }
+
+  /**
+   * Moves an app or environment into the Trash (`deletedAt` = a time) or out of it (null): the row's `enc`
+   * is opened and sealed again with the new `deleted_at` bound into its AAD, with `rename` applied to the
+   * sealed name if given. Nothing else of the row (or its children) changes. Call inside a write.
+   */
+  setDeletedAt(table: 'apps' | 'environments', id: string, deletedAt: number | null, rename?: string): void {
+    const row = this.stmt(`SELECT * FROM ${table} WHERE id = ?`).get(id) as
+      (Record<string, unknown> & { id: string; enc: Buffer }) | undefined
+    if (!row) throw new VaultCorruptError(`${table} row ${id} is missing`)
+    const enc = this.openJson<Record<string, unknown>>(table, id, 'enc', row, row.enc)
+    if (rename !== undefined) enc['name'] = rename
+    const next = { ...row, deleted_at: deletedAt }
+    this.stmt(`UPDATE ${table} SET deleted_at = ?, enc = ? WHERE id = ?`).run(
+      deletedAt,
+      this.sealJson(table, id, 'enc', next, enc),
+      id,
+    )
   }
 
   putEnvironment(env: Environment): void {
@@ -296,19 +348,25 @@ export class VaultRepository {
     }
   }
 
+  /** Every credential outside the Trash, decrypted. */
   loadCredentials(): CredentialRecord[] {
-    const rows = this.stmt('SELECT * FROM credentials').all() as RawCredentialRow[]
+    const rows = this.stmt(
+      `SELECT * FROM credentials ${liveCredentialsWhere(this.db)}`,
+    ).all() as RawCredentialRow[]
     return rows.map((r) => ({
       ...VaultRepository.rowOf(r),
       overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r, r.enc),
     }))
   }
 
-  /** The plaintext columns of every credential: no decryption (counts, badges, due dates). */
+  /**
+   * The plaintext columns of every credential outside the Trash: no decryption (counts, badges, due dates).
+   * A credential whose environment or app is in the Trash is not listed.
+   */
   loadCredentialRows(): CredentialRow[] {
     const rows = this.stmt(
       `SELECT id, environment_id, status, created_at, updated_at, last_rotated_at, expires_at,
-         rotation_interval_days, rotation_state FROM credentials`,
+         rotation_interval_days, rotation_state FROM credentials ${liveCredentialsWhere(this.db)}`,
     ).all() as Omit<RawCredentialRow, 'enc'>[]
     return rows.map((r) => VaultRepository.rowOf({ ...r, enc: Buffer.alloc(0) }))
   }
@@ -362,6 +420,14 @@ export class VaultRepository {
       c.rotationState,
       this.sealJson('credentials', c.id, 'enc', VaultRepository.rawOf(c), c.overview),
     )
+  }
+
+  /** Number of credentials per environment id (plaintext only; the Trash shows what an item holds). */
+  countCredentialsByEnvironment(): Map<string, number> {
+    const rows = this.stmt(
+      'SELECT environment_id AS id, count(*) AS n FROM credentials GROUP BY environment_id',
+    ).all() as { id: string; n: number }[]
+    return new Map(rows.map((r) => [r.id, r.n]))
   }
 
   deleteCredential(id: string): void {
@@ -544,7 +610,7 @@ function versionRaw(v: VersionRecord): Record<string, unknown> {
 }
 
 /**
- * Reads the plaintext rotation columns: works without any key, and is therefore NOT verified (a change made
+ * Reads the plaintext rotation columns of keys outside the Trash: works without any key, and is therefore NOT verified (a change made
  * without the key is only detected when the row is opened after unlock). Used for the lock-screen counts.
  */
 export function readRotationRows(db: Database): {
@@ -556,7 +622,8 @@ export function readRotationRows(db: Database): {
 }[] {
   const rows = db
     .prepare(
-      'SELECT status, created_at, last_rotated_at, expires_at, rotation_interval_days FROM credentials',
+      `SELECT status, created_at, last_rotated_at, expires_at, rotation_interval_days FROM credentials
+       ${liveCredentialsWhere(db)}`,
     )
     .all() as {
     status: CredentialStatus

@@ -1,6 +1,7 @@
 import * as RD from '@radix-ui/react-dialog'
-import { useRef, type ReactNode } from 'react'
+import { useCallback, useRef, type ReactNode } from 'react'
 import { Icon } from './Icon'
+import { scrollEdgesRef } from './scroll-edges'
 
 export interface DialogProps {
   title: string
@@ -17,7 +18,8 @@ export interface DialogProps {
 
 /**
  * A Radix dialog with Keyshelf's chrome: title, optional description, close button. Esc and the overlay
- * close it; focus is trapped inside and returns to where it was on close.
+ * close it; focus is trapped inside and returns to where it was on close. The header and footer stay put
+ * while the body scrolls, with a divider that appears only when content is scrolled under them.
  */
 export function Dialog({
   title,
@@ -30,13 +32,17 @@ export function Dialog({
   onOpenAutoFocus,
 }: DialogProps) {
   const returnTo = useRef<Element | null>(typeof document === 'undefined' ? null : document.activeElement)
-  const contentRef = useRef<HTMLDivElement>(null)
+  const contentRef = useRef<HTMLDivElement | null>(null)
+  const setContent = useCallback((el: HTMLDivElement | null) => {
+    contentRef.current = el
+    return scrollEdgesRef(el)
+  }, [])
   return (
     <RD.Root open onOpenChange={(open) => !open && onClose()}>
       <RD.Portal>
         <RD.Overlay className="dialog-overlay" />
         <RD.Content
-          ref={contentRef}
+          ref={setContent}
           className={['dialog', wide ? 'wide' : '', className ?? ''].join(' ').trim()}
           role={role ?? 'dialog'}
           {...(description ? {} : { 'aria-describedby': undefined })}

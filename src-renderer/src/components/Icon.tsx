@@ -137,6 +137,8 @@ const PATHS = {
   'chevron-up': <path d="m18 15-6-6-6 6" />,
   'chevron-left': <path d="m15 18-6-6 6-6" />,
   'chevron-right': <path d="m9 18 6-6-6-6" />,
+  type: <path d="M4 7V4h16v3M9 20h6M12 4v16" />,
+  upload: <path d="M12 15V3M7 8l5-5 5 5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />,
   arrowRight: <path d="M5 12h14M13 5l7 7-7 7" />,
 } satisfies Record<string, ReactElement>
 

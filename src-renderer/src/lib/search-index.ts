@@ -1,5 +1,5 @@
-import type { AppSummary } from '../../../src-shared/contract'
-import type { CredentialView, Environment } from '../../../src-shared/model'
+import type { AppSummary, SearchCredential } from '../../../src-shared/contract'
+import type { Environment } from '../../../src-shared/model'
 
 /** One searchable thing. Never carries a secret: names, env vars and labels only. */
 export interface SearchEntry {
@@ -19,7 +19,7 @@ export interface SearchEntry {
 export function buildSearchIndex(
   apps: AppSummary[],
   envs: Environment[],
-  credentials: CredentialView[],
+  credentials: SearchCredential[],
 ): SearchEntry[] {
   const appById = new Map(apps.map((a) => [a.id, a]))
   const envById = new Map(envs.map((e) => [e.id, e]))

@@ -195,9 +195,18 @@ describe('upgrade from the previous schema', () => {
     )
     const tables = Object.keys(ROW_BINDING).filter((t) => had.has(t))
     expect(tables).toContain('versions')
+    // ...and the columns it had (migration 0040 adds deleted_at to apps and environments on open).
+    const columns = new Map(
+      tables.map((t) => [
+        t,
+        (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name).join(', '),
+      ]),
+    )
     const dump = () =>
       tables
-        .map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()))
+        .map((table) =>
+          JSON.stringify(db.prepare(`SELECT ${columns.get(table)} FROM ${table} ORDER BY rowid`).all()),
+        )
         .join('\n')
     const snapshot = dump()
     const svc = createCore({ vaultPath: path })

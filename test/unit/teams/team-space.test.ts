@@ -218,6 +218,27 @@ describe('team spaces on a real OpenBao dev server', () => {
     expect(await historyValues(bob, 'Stripe', 'STRIPE_SECRET_KEY')).toContain('sk_live_alice_1')
   })
 
+  it('an app or environment in the local Trash is not pulled into or created again; restored, it syncs again', async () => {
+    const shop = (await bob.svc.listApps()).find((a) => a.name === 'Shop')!
+    const prod = (await bob.svc.listEnvironments({ appId: shop.id })).find((e) => e.name === 'Production')!
+    const keys = (await bob.svc.listCredentials({ environmentId: prod.id })).length
+    expect(keys).toBeGreaterThan(0)
+    await bob.svc.deleteEnvironment({ id: prod.id })
+    expect(await bob.teams.pull()).toMatchObject({ created: 0, updated: 0 })
+    expect((await bob.svc.listEnvironments({ appId: shop.id })).map((e) => e.name)).not.toContain(
+      'Production',
+    )
+    await bob.svc.deleteApp({ id: shop.id })
+    expect(await bob.teams.pull()).toMatchObject({ created: 0, updated: 0, unchanged: 0 })
+    expect((await bob.svc.listApps()).map((a) => a.name)).toEqual([])
+    await bob.svc.restoreFromTrash({ id: shop.id })
+    await bob.svc.restoreFromTrash({ id: prod.id })
+    const again = await bob.teams.pull()
+    expect(again).toMatchObject({ created: 0, updated: 0 })
+    expect(again.unchanged).toBeGreaterThanOrEqual(keys)
+    expect((await bob.svc.listCredentials({ environmentId: prod.id })).length).toBe(keys)
+  })
+
   it('concurrent rotations: the second loses check-and-set, is told who and when, gets the winner value and keeps its own in history', async () => {
     const stripeA = (await alice.svc.listCredentials({})).find((c) => c.name === 'Stripe')!
     const stripeB = (await bob.svc.listCredentials({})).find((c) => c.name === 'Stripe')!

@@ -14,6 +14,8 @@ import { RotateViaProviderDialog } from '../providers/RotateViaProviderDialog'
 import { ExportDialog } from '../transfer/ExportDialog'
 import { ImportDialog } from '../transfer/ImportDialog'
 import { useShell } from '../shell/shell.context'
+import { TRASH_PROMISE } from '../trash/trash-text'
+import { useUndoDelete } from '../trash/use-undo-delete.hook'
 
 function UrlChip({ label, url, icon }: { label: string; url: string; icon: 'link' | 'plug' }) {
   if (!url) {
@@ -101,6 +103,7 @@ export function AppPage({
   }, [allCredentials])
   const tabRefs = useRef(new Map<string, HTMLButtonElement>())
   const toast = useToast()
+  const undoDelete = useUndoDelete() // trash
   const conns = useLoad(() => call('listConnections', { appId }), `${appId}:${version}`)
   const [local, setLocal] = useState<
     | null
@@ -202,12 +205,18 @@ export function AppPage({
               openDialog({
                 kind: 'confirm',
                 title: `Delete “${app.name}”?`,
-                body: `This deletes the app with its ${plural(app.environmentCount, 'environment')} and ${plural(app.credentialCount, 'key')}, including their history. Keys stay valid at their providers.`,
-                confirmLabel: 'Delete app',
+                // trash: the app goes to the Trash for 30 days; the toast offers Undo.
+                body: `The app moves to the Trash with its ${plural(app.environmentCount, 'environment')} and ${plural(app.credentialCount, 'key')}, including their history. ${TRASH_PROMISE}`,
+                confirmLabel: 'Move to Trash',
                 action: async () => {
                   await call('deleteApp', { id: app.id })
                   navigate({ view: 'home' })
                   changed()
+                  toast(
+                    `Moved “${app.name}” to the Trash.`,
+                    'info',
+                    undoDelete(app.id, { view: 'app', appId }),
+                  )
                 },
               })
             }
@@ -305,12 +314,17 @@ export function AppPage({
                     openDialog({
                       kind: 'confirm',
                       title: `Delete environment “${env.name}”?`,
-                      body: `This deletes ${env.name} and its ${plural(credentials?.length ?? 0, 'key')} from ${app.name}, with their history.`,
-                      confirmLabel: 'Delete environment',
+                      body: `${env.name} moves to the Trash with its ${plural(credentials?.length ?? 0, 'key')} and their history. ${TRASH_PROMISE}`,
+                      confirmLabel: 'Move to Trash',
                       action: async () => {
                         await call('deleteEnvironment', { id: env.id })
                         navigate({ view: 'app', appId })
                         changed()
+                        toast(
+                          `Moved “${env.name}” to the Trash.`,
+                          'info',
+                          undoDelete(env.id, { view: 'app', appId, environmentId: env.id }),
+                        )
                       },
                     })
                   }

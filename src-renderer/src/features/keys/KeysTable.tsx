@@ -10,6 +10,7 @@ import {
   useState,
   type CSSProperties,
   type KeyboardEvent,
+  type ReactNode,
 } from 'react'
 import type { CredentialView, FieldView } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
@@ -21,6 +22,7 @@ import { useToast } from '../../components/Toasts'
 import { usePageScroll } from '../../lib/use-page-scroll.hook'
 import { DEFAULT_SORT, isDue, orderCredentials, type SortKey, type SortState } from './keys-order'
 import type { RevealStore } from './reveal-store'
+import { LargeTypeDialog } from './LargeTypeDialog'
 import { SecretValue } from './SecretValue'
 import { useSecretCopy } from './use-copy.hook'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
@@ -50,6 +52,7 @@ interface RowHandlers {
   copy: (field: FieldView) => void
   action: (action: KeyAction, credential: CredentialView) => void
   register: (fieldId: string, el: HTMLDivElement | null) => void
+  largeType: (field: FieldView) => void
 }
 
 /** "14s" until a shown value hides again. */
@@ -85,6 +88,32 @@ function ShowButton({
       onClick={onToggle}
     >
       <Icon name={shown ? 'eye-off' : 'eye'} size="sm" />
+    </button>
+  )
+}
+
+/** While a secret is shown: opens it in large type (L). */
+function LargeTypeButton({
+  store,
+  field,
+  onOpen,
+}: {
+  store: RevealStore
+  field: FieldView
+  onOpen: () => void
+}) {
+  const { shown } = useRevealed(store, field.id)
+  if (!shown) return null
+  return (
+    <button
+      type="button"
+      className="icon-btn"
+      tabIndex={-1}
+      aria-label={`Large type ${field.envVar}`}
+      title="Large type (L)"
+      onClick={onOpen}
+    >
+      <Icon name="type" size="sm" />
     </button>
   )
 }
@@ -164,7 +193,7 @@ const KeyRow = memo(function KeyRow({
   copiedUntil,
   store,
   handlers,
-  style,
+  offset,
   index,
 }: {
   row: Row
@@ -173,7 +202,8 @@ const KeyRow = memo(function KeyRow({
   copiedUntil: number | undefined
   store: RevealStore
   handlers: RowHandlers
-  style: CSSProperties
+  /** Pixels from the top of the body: a number, not a style object, so memo skips unchanged rows. */
+  offset: number
   index: number
 }) {
   const { credential: c, field: f, first, last } = row
@@ -185,20 +215,24 @@ const KeyRow = memo(function KeyRow({
       : `Added ${formatDate(c.createdAt)}, never rotated`
   }.`
   const sel = () => handlers.select(f.id)
-  const envVar = (
-    <code className="envvar-code" title={f.envVar}>
-      {f.envVar}
-    </code>
-  )
+  const envVar =
+    mode === 'wide' ? (
+      <code className="envvar-code" title={f.envVar}>
+        {f.envVar}
+      </code>
+    ) : (
+      <code className="envvar-code envvar-wrap">{wrappableName(f.envVar)}</code>
+    )
   return (
     <div
       ref={(el) => handlers.register(f.id, el)}
+      data-index={index}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
       tabIndex={selected ? 0 : -1}
       className={`krow ${multi && !last ? 'group-mid' : ''} ${first ? 'group-first' : ''}`}
-      style={style}
+      style={{ transform: `translateY(${offset}px)`, minHeight: ROW_HEIGHT[mode] }}
       onClick={sel}
       onFocus={(e) => {
         if (e.target === e.currentTarget) sel()
@@ -238,6 +272,14 @@ const KeyRow = memo(function KeyRow({
             {f.kind === 'secret' ? (
               <>
                 <RemaskIn store={store} field={f} />
+                <LargeTypeButton
+                  store={store}
+                  field={f}
+                  onOpen={() => {
+                    sel()
+                    handlers.largeType(f)
+                  }}
+                />
                 <ShowButton
                   store={store}
                   field={f}
@@ -366,6 +408,15 @@ function SortHeader({
       </button>
     </div>
   )
+}
+
+/**
+ * An env-var name that may wrap only after its underscores (ACME_CARD_<wbr>PROCESSOR_<wbr>…), so the narrow
+ * layout shows the whole name on two lines instead of cutting it with an ellipsis.
+ */
+function wrappableName(name: string): ReactNode[] {
+  const parts = name.split(/(?<=_)/)
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [<wbr key={i} />, p]))
 }
 
 let measureCtx: CanvasRenderingContext2D | null | undefined
@@ -499,6 +550,19 @@ export function KeysTable({
     [toggleReveal, toast],
   )
   const copyField = useCallback((f: FieldView) => void copy(f.id, f.envVar), [copy])
+  const measureRow = virtualizer.measureElement
+  const [largeType, setLargeType] = useState<FieldView | null>(null)
+  const closeLargeType = useCallback(() => setLargeType(null), [])
+  const openLargeType = useCallback(
+    (field: FieldView) => {
+      if (field.kind !== 'secret' || store.value(field.id) !== undefined) return setLargeType(field)
+      toggleReveal(field.id, async () => (await call('reveal', { fieldId: field.id })).value).then(
+        () => setLargeType(field),
+        (err: unknown) => toast(messageOf(err), 'error'),
+      )
+    },
+    [store, toggleReveal, toast],
+  )
   const actionRef = useRef(onAction)
   useLayoutEffect(() => {
     actionRef.current = onAction
@@ -510,11 +574,15 @@ export function KeysTable({
       copy: copyField,
       action: (a, c) => actionRef.current(a, c),
       register: (id, el) => {
-        if (el) rowEls.current.set(id, el)
-        else rowEls.current.delete(id)
+        if (el) {
+          rowEls.current.set(id, el)
+          // Rows are as tall as their content (a wrapped env-var name adds a line): measured, not assumed.
+          measureRow(el)
+        } else rowEls.current.delete(id)
       },
+      largeType: openLargeType,
     }),
-    [select, reveal, copyField],
+    [select, reveal, copyField, measureRow, openLargeType],
   )
 
   const selectedRow = selectedIndex >= 0 ? rows[selectedIndex] : undefined
@@ -588,6 +656,10 @@ export function KeysTable({
       case 'r':
       case 'R':
         if (c) onAction('rotate', c)
+        break
+      case 'l':
+      case 'L':
+        if (selectedRow) openLargeType(selectedRow.field)
         break
       case 'e':
       case 'E':
@@ -697,7 +769,7 @@ export function KeysTable({
                 copiedUntil={copied?.id === row.field.id ? copied.until : undefined}
                 store={store}
                 handlers={handlers}
-                style={{ transform: `translateY(${item.start - scrollMargin}px)`, height: item.size }}
+                offset={item.start - scrollMargin}
               />
             )
           })}
@@ -721,6 +793,9 @@ export function KeysTable({
             <span className="kbd">C</span> copy
           </span>
           <span>
+            <span className="kbd">L</span> large type
+          </span>
+          <span>
             <span className="kbd">R</span> rotate
           </span>
           <span>
@@ -734,6 +809,7 @@ export function KeysTable({
           </span>
         </span>
       </div>
+      {largeType ? <LargeTypeDialog store={store} field={largeType} onClose={closeLargeType} /> : null}
     </div>
   )
 }

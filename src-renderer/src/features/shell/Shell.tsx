@@ -20,6 +20,7 @@ import { CommandPalette } from '../search/CommandPalette'
 import { SettingsDialog } from '../settings/SettingsDialog'
 import { ShellContext, type DialogState, type Route, type ShellContextValue } from './shell.context'
 import { Sidebar } from './Sidebar'
+import { TrashView } from '../trash/TrashView'
 
 /** The skip link's target: the focused row of the keys table (or the Due list), else the page heading. */
 function skipToContent() {
@@ -244,6 +245,7 @@ export function Shell({
           ) : null}
           <div className="main-scroll">
             {effective.view === 'due' ? <DueView /> : null}
+            {effective.view === 'trash' ? <TrashView /> : null}
             {effective.view === 'app' ? (
               <AppPage
                 key={effective.appId}

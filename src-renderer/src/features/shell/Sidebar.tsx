@@ -3,6 +3,7 @@ import type { AppSummary } from '../../../../src-shared/contract'
 import type { DueCounts } from '../../../../src-shared/model'
 import { Icon } from '../../components/Icon'
 import { shortcutLabel } from '../../lib/shortcuts'
+import { TrashNavItem } from '../trash/TrashNavItem'
 import { useShell } from './shell.context'
 
 const AVATAR_COLORS = ['#4f46e5', '#0e7490', '#b45309', '#be185d', '#15803d', '#7c3aed', '#c2410c', '#1d4ed8']
@@ -82,6 +83,7 @@ export function Sidebar({ counts, onLock }: { counts: DueCounts | null; onLock: 
             </span>
           ) : null}
         </button>
+        <TrashNavItem />
       </nav>
       <div className="sidebar-section">
         <span id="apps-heading">Apps</span>

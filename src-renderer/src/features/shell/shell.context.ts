@@ -5,6 +5,7 @@ import type { CredentialView, Environment, Preferences } from '../../../../src-s
 export type Route =
   | { view: 'home' }
   | { view: 'due' }
+  | { view: 'trash' } // trash
   | { view: 'app'; appId: string; environmentId?: string | undefined; focusFieldId?: string | undefined }
 
 export type DialogState =

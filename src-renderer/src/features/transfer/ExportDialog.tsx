@@ -1,5 +1,5 @@
 import './transfer.css'
-import { useEffect, useState } from 'react'
+import { Fragment, useEffect, useState } from 'react'
 import type { EnvFormat, Environment, ExportPreview, FieldView } from '../../../../src-shared/model'
 import { CopyTextButton } from '../../components/CopyTextButton'
 import { Dialog } from '../../components/Dialog'
@@ -10,22 +10,83 @@ import { call, messageOf } from '../../lib/api.client'
 import { plural } from '../../lib/format'
 import { useSecondsLeft } from '../keys/use-reveal.hook'
 
-const PROFILES: { id: EnvFormat; label: string; hint: string }[] = [
+/** The profiles as users see them; `copy` is what the Copy button says it copies. */
+const PROFILES: { id: EnvFormat; label: string; hint: string; copy: string }[] = [
   {
     id: 'dotenv',
     label: '.env (dotenv)',
     hint: 'Read back exactly by the dotenv package and python-dotenv.',
+    copy: 'Copy as .env (dotenv)',
   },
   {
     id: 'docker',
     label: 'Docker --env-file',
     hint: 'Literal after the first =, no quotes, one line per value.',
+    copy: 'Copy for docker --env-file',
   },
-  { id: 'shell', label: 'POSIX shell', hint: "export KEY='value', for source / . in bash and sh." },
-  { id: 'json', label: 'JSON', hint: 'An object of names to values; carries any value.' },
+  {
+    id: 'shell',
+    label: 'POSIX shell',
+    hint: "export KEY='value', for source / . in bash and sh.",
+    copy: 'Copy as POSIX shell exports',
+  },
+  {
+    id: 'json',
+    label: 'JSON',
+    hint: 'An object of names to values; carries any value.',
+    copy: 'Copy as JSON',
+  },
 ]
 
 const LABELS = Object.fromEntries(PROFILES.map((p) => [p.id, p.label])) as Record<EnvFormat, string>
+const COPY = Object.fromEntries(PROFILES.map((p) => [p.id, p.copy])) as Record<EnvFormat, string>
+
+/** "A", "A or B", "A, B or C". */
+function orList(items: string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`
+}
+
+/** One refusal as full sentences, in the names users see: what the value has, and where it would fit. */
+export function refusalSentence(p: { envVar: string; reason: string; worksIn: EnvFormat[] }): string {
+  const where = p.worksIn.length
+    ? ` It can be written as ${orList(p.worksIn.map((f) => LABELS[f]))}.`
+    : ' No profile can carry it.'
+  return `${p.envVar} ${p.reason}.${where}`
+}
+
+/** The variable a preview line assigns (dotenv, docker, shell or JSON), or null for comments and braces. */
+function assignedName(line: string): string | null {
+  const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=/.exec(line) ?? /^\s*"([^"]+)":/.exec(line)
+  return m?.[1] ?? null
+}
+
+/** The masked preview, with every line of a value the profile cannot carry marked and flagged. */
+function PreviewLines({ text, problems }: { text: string; problems: ReadonlySet<string> }) {
+  if (problems.size === 0) return <>{text}</>
+  const lines = text.split('\n')
+  return (
+    <>
+      {lines.map((line, i) => {
+        const name = assignedName(line)
+        const bad = name !== null && problems.has(name)
+        const nl = i < lines.length - 1 ? '\n' : ''
+        return bad ? (
+          <Fragment key={i}>
+            <span className="line-problem" data-testid="export-problem-line">
+              {line}
+              <span className="line-flag"> ← cannot be written</span>
+            </span>
+            {nl}
+          </Fragment>
+        ) : (
+          line + nl
+        )
+      })}
+    </>
+  )
+}
 
 interface Saved {
   path: string
@@ -123,7 +184,7 @@ export function ExportDialog({
   const current = !none && fetched?.key === key
   const problems = current ? (fetched?.preview.problems ?? []) : []
   const blocked = !current || problems.length > 0 || busy
-  const fileLabel = format === 'json' ? 'JSON' : '.env'
+  const fileLabel = example ? '.env.example' : LABELS[format]
 
   const copy = async () => {
     setBusy(true)
@@ -207,6 +268,25 @@ export function ExportDialog({
             ))}
           </div>
         </fieldset>
+        {problems.length > 0 ? (
+          <div className="callout danger" role="alert" data-testid="export-problems">
+            <strong>
+              {LABELS[format]} cannot carry{' '}
+              {problems.length === 1 ? 'one of these values' : `${problems.length} of these values`} exactly,
+              so nothing can be copied or saved in this profile.
+            </strong>
+            <ul>
+              {problems.map((p) => (
+                <li key={p.envVar} data-testid="export-problem">
+                  {refusalSentence(p)}
+                </li>
+              ))}
+            </ul>
+            <span>
+              Pick another profile, or untick {problems.length === 1 ? 'this key' : 'these keys'} above.
+            </span>
+          </div>
+        ) : null}
         <fieldset className="fieldset">
           <legend className="field-label">
             Only these keys{' '}
@@ -280,28 +360,15 @@ export function ExportDialog({
             data-testid="export-preview"
             tabIndex={0}
           >
-            {none ? 'Nothing to export.' : (preview?.text ?? 'Loading…')}
+            {none ? (
+              'Nothing to export.'
+            ) : preview ? (
+              <PreviewLines text={preview.text} problems={new Set(problems.map((p) => p.envVar))} />
+            ) : (
+              'Loading…'
+            )}
           </pre>
         </div>
-        {problems.length > 0 ? (
-          <div className="callout danger" role="alert" data-testid="export-problems">
-            <strong>
-              {LABELS[format]} cannot carry {problems.length === 1 ? 'this value' : 'these values'} exactly,
-              so nothing will be written:
-            </strong>
-            <ul>
-              {problems.map((p) => (
-                <li key={p.envVar}>
-                  <code>{p.envVar}</code>: {p.reason}
-                  {p.worksIn.length
-                    ? ` Works in ${p.worksIn.map((f) => LABELS[f]).join(', ')}.`
-                    : ' No profile can carry it.'}
-                </li>
-              ))}
-            </ul>
-            <span>Pick another profile, or leave these keys out.</span>
-          </div>
-        ) : null}
         {saved && saved.tracked ? (
           <div className="callout warning" role="alert" data-testid="git-warning">
             <strong>git already tracks {saved.path}.</strong>
@@ -344,7 +411,7 @@ export function ExportDialog({
           Close
         </button>
         <CopyExportButton
-          label={`Copy as ${fileLabel}`}
+          label={example ? `Copy as ${preview?.fileName ?? '.env.example'}` : COPY[format]}
           until={copiedUntil}
           disabled={blocked}
           onCopy={copy}

@@ -1,8 +1,8 @@
 import './transfer.css'
-import { useEffect, useRef, useState, type DragEvent } from 'react'
+import { useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react'
 import type { Environment, ImportPreview, ImportResult } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
-import { Field, FormError } from '../../components/Field'
+import { FormError } from '../../components/Field'
 import { Icon } from '../../components/Icon'
 import { ProgressLine } from '../../components/ProgressLine'
 import { useToast } from '../../components/Toasts'
@@ -10,6 +10,8 @@ import { call, messageOf } from '../../lib/api.client'
 import { plural } from '../../lib/format'
 import { useProgress } from '../../lib/use-progress.hook'
 import { useShell } from '../shell/shell.context'
+import { maskEnvLine } from './env-mask'
+import { MaskedEnvEditor } from './MaskedEnvEditor'
 
 /** The contract's limit on an import's text. */
 const MAX_CHARS = 16 * 1024 * 1024
@@ -24,6 +26,11 @@ function Names({ names }: { names: string[] }) {
       ))}
     </ul>
   )
+}
+
+/** Whether `fetched` is the preview of exactly `text` (a stale one must not mark lines). */
+function current0(fetched: { text: string } | null, text: string): boolean {
+  return fetched !== null && fetched.text === text && text.trim() !== ''
 }
 
 /** Takes focus when it appears (the import's content was replaced, so focus would be lost). */
@@ -53,6 +60,8 @@ export function ImportDialog({ environment, onClose }: { environment: Environmen
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [dragging, setDragging] = useState(false)
+  const [show, setShow] = useState(false)
+  const pasteId = useId()
   const [result, setResult] = useState<ImportResult | null>(null)
   const progress = useProgress('import', busy)
   const empty = !text.trim()
@@ -128,6 +137,11 @@ export function ImportDialog({ environment, onClose }: { environment: Environmen
   }
 
   const preview = empty ? null : (fetched?.preview ?? null)
+  const badLines = useMemo(
+    () => new Set(current0(fetched, text) ? (fetched?.preview.errors ?? []).map((e) => e.line) : []),
+    [fetched, text],
+  )
+  const lineAt = (n: number): string | null => text.split(/\r\n|\r|\n/)[n - 1] ?? null
   const current = !empty && fetched?.text === text
   const nothing = preview !== null && preview.added.length + preview.changed.length === 0
   const blocked = !current || !preview || preview.errors.length > 0 || nothing || busy
@@ -194,28 +208,42 @@ export function ImportDialog({ environment, onClose }: { environment: Environmen
               </div>
             ) : (
               <>
-                <div className="inline-row">
+                <div className="drop-zone" data-testid="drop-zone">
                   <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
-                    <Icon name="env" size="sm" />
-                    Choose file…
+                    <Icon name="upload" size="sm" />
+                    Choose a .env file…
                   </button>
-                  <span className="muted">or drop a .env file here, or paste its contents:</span>
+                  <span className="muted">
+                    No file chosen. Drop a .env file here, or paste its contents below.
+                  </span>
                 </div>
-                <Field label=".env contents">
-                  {(p) => (
-                    <textarea
-                      {...p}
-                      className="textarea mono"
-                      rows={7}
-                      spellCheck={false}
-                      autoComplete="off"
-                      placeholder={'API_KEY=…\nexport SECRET="…"'}
-                      data-autofocus
-                      value={text}
-                      onChange={(e) => setText(e.target.value)}
-                    />
-                  )}
-                </Field>
+                <div className="field">
+                  <div className="env-editor-head">
+                    <label className="field-label" htmlFor={pasteId}>
+                      .env contents <span className="muted">· {show ? 'values shown' : 'values hidden'}</span>
+                    </label>
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-pressed={show}
+                      onClick={() => setShow((v) => !v)}
+                    >
+                      <Icon name={show ? 'eye-off' : 'eye'} size="sm" />
+                      {show ? 'Hide values' : 'Show values'}
+                    </button>
+                  </div>
+                  <MaskedEnvEditor
+                    id={pasteId}
+                    value={text}
+                    onChange={setText}
+                    shown={show}
+                    errors={badLines}
+                    placeholder={'API_KEY=…\nexport SECRET="…"'}
+                    aria-describedby={preview?.errors.length ? 'import-errors' : undefined}
+                    aria-invalid={preview ? preview.errors.length > 0 : undefined}
+                    data-autofocus
+                  />
+                </div>
               </>
             )}
             {preview ? (
@@ -241,46 +269,63 @@ export function ImportDialog({ environment, onClose }: { environment: Environmen
                   ) : null}
                 </div>
                 {preview.errors.length > 0 ? (
-                  <div className="callout danger" role="alert" data-testid="import-errors">
+                  <div className="callout danger" role="alert" id="import-errors" data-testid="import-errors">
                     <strong>Nothing will be imported until these lines are fixed:</strong>
-                    <ul>
+                    <ul className="import-errors">
                       {preview.errors.map((e) => (
-                        <li key={e.line}>
-                          Line {e.line}: {e.message}
+                        <li key={e.line} data-line={e.line}>
+                          <span className="line-no">Line {e.line}</span>
+                          <span>{e.message}</span>
+                          {lineAt(e.line) !== null ? (
+                            <code className="line-text" aria-hidden={show ? undefined : true}>
+                              {show ? lineAt(e.line) : maskEnvLine(lineAt(e.line) ?? '')}
+                            </code>
+                          ) : null}
                         </li>
                       ))}
                     </ul>
                   </div>
                 ) : null}
                 {preview.added.length > 0 ? (
-                  <fieldset className="fieldset">
-                    <legend className="field-label">
-                      New{' '}
-                      <span className="muted">
-                        · tick the public identifiers (shown in clear, never rotated)
-                      </span>
-                    </legend>
-                    <div className="check-list">
+                  <div>
+                    <div className="field-label" id="import-kind-label">
+                      New keys: secret or public?
+                    </div>
+                    <p className="muted small" id="import-kind-hint">
+                      A secret is masked and reminded for rotation. A public identifier (an app id, a
+                      publishable key) is shown in clear and never rotated.
+                    </p>
+                    <div className="kind-list" data-testid="import-kinds">
                       {preview.added.map((v) => (
-                        <label key={v} className="check">
-                          <input
-                            type="checkbox"
-                            checked={publicVars.has(v)}
-                            onChange={(e) =>
-                              setPublicVars((s) => {
-                                const n = new Set(s)
-                                if (e.target.checked) n.add(v)
-                                else n.delete(v)
-                                return n
-                              })
-                            }
-                          />
-                          <code>{v}</code>
-                          <span className="muted">public</span>
-                        </label>
+                        <fieldset key={v} className="kind-row" aria-describedby="import-kind-hint">
+                          <legend>
+                            <code>{v}</code>
+                          </legend>
+                          <span className="segmented">
+                            {(['secret', 'public'] as const).map((k) => (
+                              <label key={k}>
+                                <input
+                                  type="radio"
+                                  name={`kind-${v}`}
+                                  value={k}
+                                  checked={publicVars.has(v) === (k === 'public')}
+                                  onChange={() =>
+                                    setPublicVars((s) => {
+                                      const n = new Set(s)
+                                      if (k === 'public') n.add(v)
+                                      else n.delete(v)
+                                      return n
+                                    })
+                                  }
+                                />
+                                {k === 'public' ? 'Public' : 'Secret'}
+                              </label>
+                            ))}
+                          </span>
+                        </fieldset>
                       ))}
                     </div>
-                  </fieldset>
+                  </div>
                 ) : null}
                 {preview.changed.length > 0 ? (
                   <div>
