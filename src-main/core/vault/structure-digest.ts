@@ -157,6 +157,12 @@ export function verifyStructureDigest(
   encKey: Buffer,
   tables: readonly StructureTable[] = OVERVIEW_TABLES,
 ): void {
+  // One read transaction: the digest and the tables from the same snapshot, so a commit by another process
+  // between the two reads is never mistaken for tampering.
+  db.transaction(() => verifyIn(db, encKey, tables))()
+}
+
+function verifyIn(db: Database, encKey: Buffer, tables: readonly StructureTable[]): void {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META_KEY) as
     { value: string } | undefined
   if (!row) throw new VaultCorruptError('meta structure_digest is missing')

@@ -376,22 +376,26 @@ export class VaultKernel {
 
   /** Reloads apps, environments and credential rows (all outside the Trash) from the database. */
   reloadOverview(s: Session): void {
-    // Rows deleted or moved without the key would silently vanish from their lists: refuse instead.
-    verifyStructureDigest(s.repo.db, s.keys.enc)
-    // Trashed rows are opened too (a forged deleted_at is VAULT_CORRUPT) but stay out of the overview.
-    s.apps = new Map(
-      s.repo
-        .loadApps()
-        .filter((a) => a.deletedAt === null)
-        .map(({ deletedAt: _d, ...a }) => [a.id, a]),
-    )
-    s.envs = new Map(
-      s.repo
-        .loadEnvironments()
-        .filter((e) => e.deletedAt === null && s.apps.has(e.appId))
-        .map(({ deletedAt: _d, ...e }) => [e.id, e]),
-    )
-    s.creds.load()
+    // One read transaction: the structure check and the loads see the same snapshot (another process may
+    // commit at any moment).
+    s.repo.db.transaction(() => {
+      // Rows deleted or moved without the key would silently vanish from their lists: refuse instead.
+      verifyStructureDigest(s.repo.db, s.keys.enc)
+      // Trashed rows are opened too (a forged deleted_at is VAULT_CORRUPT) but stay out of the overview.
+      s.apps = new Map(
+        s.repo
+          .loadApps()
+          .filter((a) => a.deletedAt === null)
+          .map(({ deletedAt: _d, ...a }) => [a.id, a]),
+      )
+      s.envs = new Map(
+        s.repo
+          .loadEnvironments()
+          .filter((e) => e.deletedAt === null && s.apps.has(e.appId))
+          .map(({ deletedAt: _d, ...e }) => [e.id, e]),
+      )
+      s.creds.load()
+    })()
     s.revision++
   }
 
