@@ -57,7 +57,7 @@ const secretValue = z
 // trust: an empty value is stored only when the request says so (an unset variable, a slip of the mouse)
 /** `allowEmpty: true` lets a request store an empty value; without it main refuses one. */
 const allowEmpty = z.boolean().optional()
-const EMPTY_REFUSED = 'The value is empty. Tick "Allow an empty value" to store an empty value.'
+const EMPTY_REFUSED = 'The value is empty. Tick "Allow empty" to store an empty value.'
 /** Adds an issue at `path` for every empty value when the request does not allow empty values. */
 function refuseEmpty(
   allow: boolean | undefined,

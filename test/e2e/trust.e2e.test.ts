@@ -2,7 +2,7 @@
  * Issue 9 in the window, in real Chromium against the real core:
  * - the lock screen's due counts say they were read before unlock, and the counts shown after unlock are
  *   the verified ones;
- * - an empty typed value is refused in Add key and Rotate unless "Allow an empty value" is ticked;
+ * - an empty typed value is refused in Add key and Rotate unless "Allow empty" is ticked;
  * - Settings → Security → "Rotate the vault key…": explanation, master password, progress, result toast.
  * axe on each screen and dialog; screenshots in out/screenshots (trust-*.png).
  */
@@ -90,7 +90,7 @@ describe('trust in the window', () => {
     expect(await vault.core.dueCounts()).toMatchObject({ overdue: 1, verified: true })
   }, 30_000)
 
-  it('Add key refuses an empty value unless "Allow an empty value" is ticked', async () => {
+  it('Add key refuses an empty value unless "Allow empty" is ticked', async () => {
     const { page } = app
     await page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /^Shop/ }).click()
     await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor()
@@ -102,12 +102,12 @@ describe('trust in the window', () => {
     await dialog.getByLabel('Name').fill('Webhook secret')
     await dialog.getByLabel('Env var').fill('WEBHOOK_SECRET')
     await dialog.getByRole('button', { name: /^Add key|^Save/ }).click()
-    await dialog.getByText('Enter the value, or tick "Allow an empty value".').waitFor()
+    await dialog.getByText('Enter the value, or tick "Allow empty".').waitFor()
     expect((await vault.core.listCredentials({ environmentId: envId })).map((c) => c.name)).toEqual([
       'Stripe',
     ])
-    await dialog.getByLabel('Allow an empty value').check()
-    await noAxeViolations('Add key with "Allow an empty value"')
+    await dialog.getByLabel('Allow empty').check()
+    await noAxeViolations('Add key with "Allow empty"')
     await screenshot(page, 'trust-add-key-allow-empty')
     await dialog.getByRole('button', { name: /^Add key|^Save/ }).click()
     await dialog.waitFor({ state: 'detached' })
@@ -131,7 +131,7 @@ describe('trust in the window', () => {
       .click()
     const dialog = page.getByRole('dialog', { name: 'Rotate Stripe' })
     await dialog.getByRole('button', { name: 'Rotate' }).click()
-    await dialog.getByText('Enter at least one new value, or tick "Allow an empty value" for one.').waitFor()
+    await dialog.getByText('Enter at least one new value.').waitFor()
     expect(await vault.core.history({ credentialId: stripe.id })).toHaveLength(0)
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'detached' })

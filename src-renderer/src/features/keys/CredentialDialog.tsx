@@ -25,7 +25,7 @@ interface FieldDraft {
   envVar: string
   kind: FieldKind
   value: string
-  /** The user ticked "Allow an empty value": an empty input stores an empty value. */
+  /** The user ticked "Allow empty": an empty input stores an empty value. */
   allowEmpty: boolean
 }
 
@@ -193,7 +193,7 @@ export function CredentialDialog({
     else delete errors[`fields.${i}.envVar`]
     seen.set(v, i)
     if (!f.id && f.value.length === 0 && !f.allowEmpty)
-      errors[`fields.${i}.value`] = 'Enter the value, or tick "Allow an empty value".'
+      errors[`fields.${i}.value`] = 'Enter the value, or tick "Allow empty".'
     else delete errors[`fields.${i}.value`]
   })
 
@@ -387,8 +387,8 @@ export function CredentialDialog({
                     onChange={(e) => update(f.key, { allowEmpty: e.target.checked })}
                   />
                   <span>
-                    Allow an empty value
-                    {editing && f.id ? ' (an empty input then replaces the value with an empty one)' : ''}
+                    Allow empty
+                    {editing && f.id ? ' (left blank, it empties this field)' : ''}
                   </span>
                 </label>
               </div>

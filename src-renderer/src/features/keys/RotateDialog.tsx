@@ -62,7 +62,7 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
   const { changed } = useShell()
   const toast = useToast()
   const [values, setValues] = useState<Record<string, string>>({})
-  // Field ids whose "Allow an empty value" box is ticked: an empty input then rotates to an empty value.
+  // Field ids whose "Allow empty" box is ticked: an empty input then rotates to an empty value.
   const [emptyOk, setEmptyOk] = useState<Record<string, boolean>>({})
   const [overlap, setOverlap] = useState(false)
   const [hours, setHours] = useState('24')
@@ -72,8 +72,7 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
 
   const errors: Record<string, string> = {}
   const given = credential.fields.filter((f) => (values[f.id] ?? '').length > 0 || emptyOk[f.id] === true)
-  if (given.length === 0)
-    errors['values'] = 'Enter at least one new value, or tick "Allow an empty value" for one.'
+  if (given.length === 0) errors['values'] = 'Enter at least one new value.'
   const allowEmpty = given.some((f) => (values[f.id] ?? '') === '')
   const h = Number(hours)
   if (overlap && (!Number.isFinite(h) || h <= 0 || h > 24 * 365))
@@ -136,7 +135,7 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
                       checked={emptyOk[f.id] === true}
                       onChange={(e) => setEmptyOk((m) => ({ ...m, [f.id]: e.target.checked }))}
                     />
-                    <span>Allow an empty value</span>
+                    <span>Allow empty</span>
                   </label>
                 </>
               )}
