@@ -79,6 +79,18 @@ function refuseEmpty(
   for (const v of values)
     if (v.value === '') ctx.addIssue({ code: 'custom', message: EMPTY_REFUSED, path: v.path })
 }
+/** An origin the read-only key check may be sent to: https, or http on a loopback host. */
+export function isCheckOrigin(s: string): boolean {
+  let u: URL
+  try {
+    u = new URL(s)
+  } catch {
+    return false
+  }
+  if (u.username || u.password) return false
+  if (u.protocol === 'https:') return true
+  return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)
+}
 const epochMs = z.number().int().min(0).max(8_640_000_000_000_000)
 const password = z.string().min(1, 'Required').max(1024)
 const tags = z.array(text(100)).max(50)
@@ -522,6 +534,15 @@ export const contract = {
           .max(24 * 30),
         /** providers: false leaves the remembered .env files alone (default true: rewrite them). */
         reexport: z.boolean().optional(),
+        /**
+         * Another endpoint of the same API for the read-only check (a proxy or regional host the user chose):
+         * https, or http on loopback only. The new key is sent there and nowhere else.
+         */
+        checkOrigin: z
+          .string()
+          .max(2000)
+          .refine(isCheckOrigin, 'Use an https:// address (http:// only for localhost)')
+          .optional(),
       })
       .strict(),
     output: out<GuidedResult>(),

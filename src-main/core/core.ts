@@ -515,7 +515,13 @@ export class KeyshelfCore implements VaultService {
   }
   async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
     this.teams.refuseOutsideRotation(input.credentialId, 'guided')
-    return this.guided.complete(input.credentialId, input.value, input.overlapHours, input.reexport ?? true)
+    return this.guided.complete(
+      input.credentialId,
+      input.value,
+      input.overlapHours,
+      input.reexport ?? true,
+      input.checkOrigin,
+    )
   }
   async guidedReminders(): Promise<RevokeReminder[]> {
     return this.guided.reminders()

@@ -1,6 +1,6 @@
 import type { CredentialView, RotationStatus } from '../../../src-shared/model'
 import { DEFAULT_KDF, PROVIDERS } from '../../../src-shared/model'
-import { contract } from '../../../src-shared/contract'
+import { contract, isCheckOrigin } from '../../../src-shared/contract'
 import {
   type CliCommand,
   type CliContext,
@@ -525,16 +525,17 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'rotate'],
     usage:
-      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider | --guided] [--json]',
+      'key rotate APP/ENV/ENV_VAR [--value V | --value-stdin] [--allow-empty] [--overlap-hours H] [--via-provider | --guided [--check-url URL]] [--json]',
     summary: 'store a new value (old one kept in history) or rotate through the provider',
     help:
       '--via-provider asks the provider for a new key (journalled; never retried). With --overlap-hours the old key keeps working that long where the provider allows it.\n' +
-      '--guided: for providers that cannot rotate through their API. Keyshelf names the dashboard page, takes the new value on stdin, checks it with the provider (read-only, its own host), keeps the old value for the overlap, reminds you to revoke it when the overlap ends, and rewrites every .env file this key was exported to.',
+      '--guided: for providers that cannot rotate through their API. Keyshelf names the dashboard page, takes the new value on stdin, checks it with the provider (read-only, its own host; --check-url sends that check to another endpoint of the same API you choose, e.g. a proxy), keeps the old value for the overlap, reminds you to revoke it when the overlap ends, and rewrites every .env file this key was exported to.',
     options: {
       ...valueOptions,
       'overlap-hours': { type: 'string' },
       'via-provider': { type: 'boolean' },
       guided: { type: 'boolean' },
+      'check-url': { type: 'string' },
       json: { type: 'boolean' },
     },
     positionals: [1, 1],
@@ -547,6 +548,10 @@ export const vaultCommands: CliCommand[] = [
       const core = await ctx.unlocked()
       const { credential, field } = await resolveField(core, path ?? '')
       if (opts.guided) {
+        const checkUrl = str(opts['check-url'])
+        if (checkUrl !== undefined && !isCheckOrigin(checkUrl)) {
+          throw new UsageError('--check-url takes an https:// address (http:// only for localhost).')
+        }
         const plan = await core.guidedRotationPlan({ credentialId: credential.id })
         ctx.err(`Open ${plan.dashboardUrl || 'the provider’s dashboard'} (${plan.providerName}).`)
         ctx.err(plan.steps)
@@ -558,6 +563,7 @@ export const vaultCommands: CliCommand[] = [
             credentialId: credential.id,
             value,
             overlapHours: hours,
+            ...(checkUrl !== undefined ? { checkOrigin: checkUrl } : {}),
           }),
         )
         if (r.check) ctx.err(`Checked with ${plan.providerName}: ${r.check.state} (${r.check.detail})`)

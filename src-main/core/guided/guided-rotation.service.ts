@@ -73,6 +73,7 @@ export class GuidedRotationService {
     newValue: string,
     overlapHours: number,
     reexport = true,
+    checkOrigin?: string,
   ): Promise<GuidedResult> {
     const cred = await this.svc.getCredential({ id: credentialId })
     const f = this.secretField(cred)
@@ -86,7 +87,10 @@ export class GuidedRotationService {
     const entry = this.entryFor(cred, value)
     let check: KeyCheck | null = null
     if (entry?.verify) {
-      check = await checkKey(entry, value, this.companions(cred), this.deps)
+      const deps = checkOrigin
+        ? { ...this.deps, origins: { ...this.deps.origins, [entry.id]: new URL(checkOrigin).origin } }
+        : this.deps
+      check = await checkKey(entry, value, this.companions(cred), deps)
       if (check.state === 'invalid') {
         throw new KeyshelfError(
           'PROVIDER_ERROR',

@@ -66,6 +66,14 @@ export interface PlannedKey {
 
 type CreateCredential = Omit<ReturnType<typeof contract.createCredential.input.parse>, 'environmentId'>
 
+/** Stands in for an environment that the plan creates later, while checking a key like `key add` does. */
+const PLANNED_ENV = '00000000-0000-4000-8000-000000000000'
+
+function omitEnvironment(input: ReturnType<typeof contract.createCredential.input.parse>): CreateCredential {
+  const { environmentId: _planned, ...rest } = input
+  return rest
+}
+
 /** What an import will do. Serialises (JSON.stringify) without any value. */
 export class ImportFromPlan {
   readonly #inputs: Map<PlannedKey, CreateCredential>
@@ -199,7 +207,15 @@ export async function planImportFrom(
       continue
     }
     const planned = planKey(entry, app.name, env.name, name, u.vars)
-    const input = contract.createCredential.input.omit({ environmentId: true }).safeParse(planned.request)
+    // The same checks as `key add` (refinements included): the environment may not exist yet, so a
+    // placeholder id stands in for it and is dropped again.
+    const parsed = contract.createCredential.input.safeParse({
+      ...planned.request,
+      environmentId: PLANNED_ENV,
+    })
+    const input = parsed.success
+      ? { success: true as const, data: omitEnvironment(parsed.data) }
+      : { success: false as const, error: parsed.error }
     if (!input.success) {
       const issue = input.error.issues[0]
       skipped.push({
@@ -240,7 +256,7 @@ function planKey(
   env: string,
   name: string,
   vars: Set<string>,
-): { key: PlannedKey; request: unknown } {
+): { key: PlannedKey; request: Record<string, unknown> } {
   const renamed: string[] = []
   const local = new Set<string>()
   const fields = entry.fields.slice(0, MAX_FIELDS).map((f) => {

@@ -255,11 +255,7 @@ const KeyRow = memo(function KeyRow({
           ) : null}
           <span className={first ? 'sub' : 'sub cont'}>
             {f.label ? <span className="label-text">{f.label}</span> : null}
-            {first && c.owner ? (
-              <span className="owner-text" title={`Owner: ${c.owner}`} data-testid="key-owner">
-                owner: {c.owner}
-              </span>
-            ) : null}
+            {first && c.owner && mode === 'narrow' ? <OwnerText owner={c.owner} /> : null}
             {mode === 'wide' ? (
               <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
                 {f.kind === 'secret' ? 'Secret' : 'Public'}
@@ -364,6 +360,7 @@ const KeyRow = memo(function KeyRow({
                 {rotated}
               </span>
               <ProviderBadge credential={c} />
+              {c.owner ? <OwnerText owner={c.owner} /> : null}
             </span>
           ) : null}
         </div>
@@ -839,5 +836,14 @@ export function KeysTable({
       </div>
       {largeType ? <LargeTypeDialog store={store} field={largeType} onClose={closeLargeType} /> : null}
     </div>
+  )
+}
+
+/** The person or group to chase for this key (teams): under the name when narrow, under the date when wide. */
+function OwnerText({ owner }: { owner: string }) {
+  return (
+    <span className="owner-text" title={`Owner: ${owner}`} data-testid="key-owner">
+      owner: {owner}
+    </span>
   )
 }
