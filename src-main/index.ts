@@ -66,9 +66,9 @@ async function main(): Promise<void> {
       if (win && !win.isDestroyed()) win.webContents.send(PROGRESS_CHANNEL, event)
     },
     dialogs: {
-      async chooseSavePath(defaultName) {
+      async chooseSavePath(defaultName, title) {
         const options = {
-          title: 'Save environment file',
+          title: title ?? 'Save environment file',
           defaultPath: defaultName,
           properties: ['showOverwriteConfirmation' as const],
         }

@@ -12,7 +12,8 @@ import type { EnvWorkflows } from './env-workflows.service'
 
 /** Native dialogs (desktop only). */
 export interface SaveDialogs {
-  chooseSavePath(defaultName: string): Promise<string | null>
+  /** The chosen path, or null when cancelled; `title` names the dialog (default: the environment file's). */
+  chooseSavePath(defaultName: string, title?: string): Promise<string | null>
 }
 
 /**
