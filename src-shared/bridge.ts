@@ -62,6 +62,10 @@ export const COMMAND_NAMES = [
   'gitignoreLastExport',
   'importPreview',
   'importApply',
+  // backup
+  'backupNow',
+  'backupStatus',
+  'keyActivity',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly Command[]
