@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCore } from '../../src-main/core/core'
@@ -160,19 +161,21 @@ describe("a key's activity", () => {
     }
   })
 
-  it('lists only “Created” for a key that was never used', async () => {
-    const app = await openApp(browser, server.url, vault)
+  it('shows the empty state for a key with no entries (a vault from before per-key audit)', async () => {
+    const db = new BetterSqlite3(vault.path)
+    const id = (await vault.core.listCredentials({})).find((c) => c.name === 'Database URL')?.id ?? ''
+    db.prepare('DELETE FROM audit WHERE credential_id = ?').run(id)
+    db.close()
+    const app = await openApp(browser, server.url, vault, { viewport: SIZES[0] })
     try {
       const { page } = app
       await page.getByRole('button', { name: 'Shop' }).first().click()
       await page.getByRole('button', { name: 'History of Database URL' }).click()
       const history = page.getByRole('dialog', { name: 'History of Database URL' })
       await history.getByRole('tab', { name: 'Activity' }).click()
-      const items = await history
-        .getByRole('list', { name: 'Activity, newest first' })
-        .getByRole('listitem')
-        .allTextContents()
-      expect(items.map((t) => t.trim().split('·')[0])).toEqual([expect.stringMatching(/^Created/)])
+      await history.getByText('No activity recorded for this key yet.').waitFor()
+      await expectNoAxe(app, 'the empty Activity tab')
+      await screenshot(page, 'activity-tab-empty-900x600')
     } finally {
       await app.close()
     }
