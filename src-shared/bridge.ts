@@ -56,6 +56,8 @@ export const COMMAND_NAMES = [
   'guidedReminders',
   'dismissGuidedReminder',
   'verifyAllKeys',
+  'lastKeyChecks',
+  'openRevokes',
   'exportPreview',
   'exportCopy',
   'exportSave',
@@ -66,6 +68,14 @@ export const COMMAND_NAMES = [
   'backupNow',
   'backupStatus',
   'keyActivity',
+  // teams
+  'listTeams',
+  'connectTeam',
+  'disconnectTeam',
+  'shareApp',
+  'pullTeams',
+  'teamMarks',
+  'saveReport',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly Command[]

@@ -18,6 +18,8 @@ import type {
   GuidedPlan,
   GuidedResult,
   RevokeReminder,
+  KeyCheckView,
+  RevokeDue,
   VerifyAllResult,
   App,
   AuditEntry,
@@ -32,6 +34,15 @@ import type {
   VersionView,
 } from './model'
 import type { Result, TrashItem } from './model' // trash: TrashItem
+import type {
+  ReportSaveResult,
+  TeamDisconnectResult,
+  TeamMarks,
+  TeamPullResult,
+  TeamShareResult,
+  TeamSummary,
+} from './teams'
+import { REPORT_FILE_FORMATS } from './teams'
 import { ENV_FORMATS, PROVIDERS, SYNC_PROVIDERS } from './model'
 
 const MAX_VALUE = 1024 * 1024
@@ -138,6 +149,40 @@ const exportRequest = z
   .strict()
 
 const importRequest = z.object({ environmentId: id, text: z.string().max(16 * 1024 * 1024) }).strict()
+
+// teams (issue 12): inputs of the team commands. Credentials are main-ward only; no output carries them.
+const teamName = z.string().trim().min(1, 'Required').max(64)
+const teamSecret = z.string().trim().min(1, 'Required').max(8192)
+const teamAuthMount = z.string().trim().min(1).max(200).optional()
+const teamLogin = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('token'), token: teamSecret }).strict(),
+  z
+    .object({
+      method: z.literal('approle'),
+      roleId: z.string().trim().min(1, 'Required').max(512),
+      secretId: teamSecret,
+      authMount: teamAuthMount,
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('userpass'),
+      username: z.string().trim().min(1, 'Required').max(512),
+      password: z.string().min(1, 'Required').max(8192),
+      authMount: teamAuthMount,
+    })
+    .strict(),
+])
+const teamConnectRequest = z
+  .object({
+    name: teamName,
+    addrs: z.string().trim().min(1, 'Required').max(4000),
+    mount: z.string().trim().max(200).optional(),
+    prefix: z.string().trim().max(200).optional(),
+    namespace: z.string().trim().max(200).optional(),
+    login: teamLogin,
+  })
+  .strict()
 
 /** Phantom output type carrier: the value is never read at run time. */
 const out = <T>() => undefined as unknown as T
@@ -434,6 +479,8 @@ export const contract = {
           .number()
           .min(0)
           .max(24 * 30),
+        /** providers: false leaves the remembered .env files alone (default true: rewrite them). */
+        reexport: z.boolean().optional(),
       })
       .strict(),
     output: out<GuidedResult>(),
@@ -449,6 +496,11 @@ export const contract = {
       .strict(),
     output: out<VerifyAllResult>(),
   },
+  // providers (issue 11 window): stored checks and old keys waiting to be revoked
+  /** The last read-only check of every key that has one (sealed in the vault), by credential id. */
+  lastKeyChecks: { input: z.object({}).strict(), output: out<Record<string, KeyCheckView>>() },
+  /** Old keys still alive at their provider after a rotation with an overlap, by credential id. */
+  openRevokes: { input: z.object({}).strict(), output: out<Record<string, RevokeDue>>() },
 
   /** A masked preview of an environment's export in a profile, with the keys it cannot carry. */
   exportPreview: { input: exportRequest, output: out<ExportPreview>() },
@@ -475,6 +527,25 @@ export const contract = {
   keyActivity: {
     input: z.object({ credentialId: id, limit: z.number().int().min(1).max(1000).optional() }).strict(),
     output: out<AuditEntry[]>(),
+  },
+
+  // teams (issue 12)
+  /** The connected teams (no token). */
+  listTeams: { input: empty, output: out<TeamSummary[]>() },
+  /** Logs in (or checks the token) and stores the connection sealed in the vault; the credential never comes back. */
+  connectTeam: { input: teamConnectRequest, output: out<TeamSummary>() },
+  /** Forgets a team's credentials; its apps and keys stay here as local keys; the team space is unchanged. */
+  disconnectTeam: { input: z.object({ team: teamName }).strict(), output: out<TeamDisconnectResult>() },
+  /** Puts an app in a team space (progress as task 'sync'); re-running an interrupted share continues it. */
+  shareApp: { input: z.object({ appId: id, team: teamName }).strict(), output: out<TeamShareResult>() },
+  /** Pulls one team, or every team; one team's failure is its `error`, never a lost local value. */
+  pullTeams: { input: z.object({ team: teamName.optional() }).strict(), output: out<TeamPullResult[]>() },
+  /** Team badges: the team of each shared app and each team's offline mark. */
+  teamMarks: { input: empty, output: out<TeamMarks>() },
+  /** Saves the rotation calendar or report (no values) through the native save dialog. */
+  saveReport: {
+    input: z.object({ format: z.enum(REPORT_FILE_FORMATS), team: teamName.optional() }).strict(),
+    output: out<ReportSaveResult>(),
   },
 
   getPreferences: { input: empty, output: out<Preferences>() },

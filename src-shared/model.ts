@@ -180,6 +180,8 @@ export interface DueCounts {
   dueSoon: number
   expired: number
   total: number
+  /** providers: old keys whose overlap has ended (counted only while unlocked: the reminders are sealed). */
+  revoke?: number
 }
 
 export interface DueItem {
@@ -197,6 +199,20 @@ export interface DueItem {
   overlapUntil?: number | null
   /** The person or group to chase ('' when none); the Due view and `due --by-owner` group by it. */
   owner: string
+  /** providers: the old key of a rotation with an overlap is still alive at the provider (revoke it). */
+  revoke?: RevokeDue | null
+}
+
+/** providers: an old key to revoke at its provider when the overlap of a rotation ends. */
+export interface RevokeDue {
+  /** guided: revoke in the dashboard, then dismiss; provider: Keyshelf deletes it ("Revoke old key now"). */
+  source: 'guided' | 'provider'
+  providerName: string
+  dashboardUrl: string
+  /** Epoch ms when the overlap ends. */
+  dueAt: number
+  /** The guided reminder to dismiss, or null. */
+  reminderId: string | null
 }
 
 export interface KdfParams {
@@ -325,6 +341,14 @@ export interface SyncSummary {
   finishedOverlaps: number
   /** Plain-words notes (e.g. keys whose values the provider does not show). */
   notes: string[]
+  /** providers: environments whose URLs or region differ at the provider; applied only if the user agrees. */
+  environmentChanges?: {
+    environmentId: string
+    name: string
+    apiUrl: string
+    wsUrl: string
+    region: string
+  }[]
 }
 
 /** The outcome of a rotation through a provider. */

@@ -17,6 +17,7 @@ import { importFromCommands } from './commands/import-from.commands'
 import { searchCommands } from './commands/search.commands'
 import { teamCommands } from './commands/team.commands'
 import { trashCommands } from './commands/trash.commands'
+import { remindersCommands } from './commands/reminders.commands'
 import { vaultCommands } from './commands/vault.commands'
 
 export const VERSION = '0.1.0'
@@ -35,6 +36,7 @@ export const COMMANDS: CliCommand[] = [
   ...agentCommands,
   ...teamCommands,
   ...trashCommands,
+  ...remindersCommands,
   ...completionCommands(() => COMMANDS),
 ]
 

@@ -15,6 +15,8 @@ import type {
   GuidedPlan,
   GuidedResult,
   RevokeReminder,
+  KeyCheckView,
+  RevokeDue,
   SyncProvider,
   VerifyAllResult,
   ImportPreview,
@@ -35,6 +37,7 @@ import type { QuickUnlock } from './desktop/quick-unlock'
 import { EnvCommands, type SaveDialogs } from './envfile/env-commands.module'
 import { EnvWorkflows } from './envfile/env-workflows.service'
 import { GuidedRotationService } from './guided/guided-rotation.service'
+import { openRevokes } from './guided/revoke-reminders'
 import { CredentialHomes, type CredentialHome, type HomeValue } from './home/credential-home'
 import { LocalVaultHome } from './home/local-vault.home'
 import { AddressingModule, type FieldAddress } from './modules/addressing.module'
@@ -55,6 +58,15 @@ import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
 import { ProviderSyncService } from './sync/provider-sync.service'
 import { TeamSpaceHome } from './teams/team-space.home'
+import { TeamCommands } from './teams/team-commands.module'
+import type {
+  ReportSaveResult,
+  TeamDisconnectResult,
+  TeamMarks,
+  TeamPullResult,
+  TeamShareResult,
+  TeamSummary,
+} from '../../src-shared/teams'
 import { TeamSpaceService, teamHostOf } from './teams/team-space.service'
 import { VaultKernel, type ServiceDeps } from './vault/vault-kernel'
 import type { CredentialRecord, VaultRepository } from './vault/vault.repository'
@@ -116,6 +128,8 @@ export class KeyshelfCore implements VaultService {
   readonly guided: GuidedRotationService
   /** Team spaces (OpenBao / Vault KV v2): connect, share, pull; rotation and edit of team keys go there first. */
   readonly teams: TeamSpaceService
+  /** The window's team commands and the calendar/report save (teams/team-commands.module). */
+  readonly teamCommands: TeamCommands
   /** The Trash for apps and environments: move, list, restore, delete forever, purge after 30 days. */
   readonly trash: TrashModule
   /** backup: Settings › Backup and a key's activity. */
@@ -165,6 +179,7 @@ export class KeyshelfCore implements VaultService {
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       },
     )
+    this.teamCommands = new TeamCommands(this.teams, this, { dialogs: deps.dialogs, clock: kernel.clock })
     this.providers = new ProviderSyncService(
       this,
       {
@@ -498,6 +513,7 @@ export class KeyshelfCore implements VaultService {
     return this.providers.sync(input.appId)
   }
   async rotateViaProvider(input: ParsedInput<'rotateViaProvider'>): Promise<ProviderRotationOutcome> {
+    this.teams.refuseOutsideRotation(input.credentialId, 'provider')
     return this.providers.rotateViaProvider(input.credentialId, { overlapHours: input.overlapHours })
   }
   async verifyCredential(input: ParsedInput<'verifyCredential'>): Promise<VerifyOutcome> {
@@ -510,10 +526,12 @@ export class KeyshelfCore implements VaultService {
   // ------------------------------------------------------------------ guided rotation (guided/)
 
   async guidedRotationPlan(input: ParsedInput<'guidedRotationPlan'>): Promise<GuidedPlan> {
+    this.teams.refuseOutsideRotation(input.credentialId, 'guided')
     return this.guided.plan(input.credentialId)
   }
   async guidedRotationComplete(input: ParsedInput<'guidedRotationComplete'>): Promise<GuidedResult> {
-    return this.guided.complete(input.credentialId, input.value, input.overlapHours)
+    this.teams.refuseOutsideRotation(input.credentialId, 'guided')
+    return this.guided.complete(input.credentialId, input.value, input.overlapHours, input.reexport ?? true)
   }
   async guidedReminders(): Promise<RevokeReminder[]> {
     return this.guided.reminders()
@@ -521,6 +539,12 @@ export class KeyshelfCore implements VaultService {
   async dismissGuidedReminder(input: ParsedInput<'dismissGuidedReminder'>): Promise<null> {
     this.guided.dismissReminder(input.id)
     return null
+  }
+  async lastKeyChecks(): Promise<Record<string, KeyCheckView>> {
+    return this.guided.lastChecks()
+  }
+  async openRevokes(): Promise<Record<string, RevokeDue>> {
+    return Object.fromEntries(openRevokes(this.repository()))
   }
   async verifyAllKeys(input: ParsedInput<'verifyAllKeys'>): Promise<VerifyAllResult> {
     return this.guided.verifyAll({
@@ -549,6 +573,30 @@ export class KeyshelfCore implements VaultService {
   }
   async importApply(input: ParsedInput<'importApply'>): Promise<ImportResult> {
     return this.envCommands.importApply(input)
+  }
+
+  // ------------------------------------------------------------------ teams (teams/team-commands.module)
+
+  async listTeams(): Promise<TeamSummary[]> {
+    return this.teamCommands.listTeams()
+  }
+  async connectTeam(input: ParsedInput<'connectTeam'>): Promise<TeamSummary> {
+    return this.teamCommands.connectTeam(input)
+  }
+  async disconnectTeam(input: ParsedInput<'disconnectTeam'>): Promise<TeamDisconnectResult> {
+    return this.teamCommands.disconnectTeam(input)
+  }
+  async shareApp(input: ParsedInput<'shareApp'>): Promise<TeamShareResult> {
+    return this.teamCommands.shareApp(input)
+  }
+  async pullTeams(input: ParsedInput<'pullTeams'>): Promise<TeamPullResult[]> {
+    return this.teamCommands.pullTeams(input)
+  }
+  async teamMarks(): Promise<TeamMarks> {
+    return this.teamCommands.teamMarks()
+  }
+  async saveReport(input: ParsedInput<'saveReport'>): Promise<ReportSaveResult> {
+    return this.teamCommands.saveReport(input)
   }
 }
 

@@ -144,6 +144,8 @@ export async function createVault(
     quickUnlock?: boolean
     /** The native save dialog's answer: files are saved in this folder under the suggested name. */
     saveDir?: string
+    /** Catalogue provider id → loopback origin standing in for its host (read-only key checks). */
+    verifyOrigins?: Readonly<Record<string, string>>
   } = {},
 ): Promise<Vault> {
   const dir = mkdtempSync(join(tmpdir(), 'keyshelf-e2e-'))
@@ -165,6 +167,7 @@ export async function createVault(
     clipboard,
     settings,
     ...(quickUnlock ? { quickUnlock } : {}),
+    ...(opts.verifyOrigins ? { verifyOrigins: opts.verifyOrigins } : {}),
     ...(opts.saveDir
       ? { dialogs: { chooseSavePath: async (name: string) => join(opts.saveDir ?? '', name) } }
       : {}),

@@ -343,6 +343,11 @@ export const envCommands: CliCommand[] = [
           )
         }
         if (s.finishedOverlaps > 0) ctx.out(`  deleted ${s.finishedOverlaps} old key(s) whose overlap ended`)
+        // providers: URLs and region the user set are never rewritten; say what the provider reports.
+        for (const c of s.environmentChanges ?? [])
+          ctx.err(
+            `${s.provider} reports ${c.name} at ${[c.apiUrl, c.wsUrl, c.region].filter(Boolean).join(', ')}; Keyshelf kept yours (keyshelf env edit to change).`,
+          )
       }
       return 0
     },

@@ -18,6 +18,11 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 
 const when = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
 
+/** The stderr mark of a team key served from the local copy while its team does not answer. */
+export function offlineNote(team: string, since: number): string {
+  return `team ${team}: offline since ${when(since)}; this is the local copy (it may be behind the team).`
+}
+
 /** One line per team pull, for `sync` and `team pull`. */
 export function pullLine(s: PullSummary): string {
   if (s.offlineSince !== null) {
@@ -223,6 +228,38 @@ export const teamCommands: CliCommand[] = [
       ctx.err(
         `Shared ${s.app} with team ${s.team}: ${s.keys} key${s.keys === 1 ? '' : 's'} in ${s.environments} environment${s.environments === 1 ? '' : 's'}` +
           (s.alreadyShared > 0 ? ` (${s.alreadyShared} already there, left as they are).` : '.'),
+      )
+      return 0
+    },
+  },
+  {
+    words: ['team', 'pull'],
+    usage: 'team pull [--team NAME] [--full]',
+    summary: 'pull what changed in a team space (sync does this for every team)',
+    help:
+      'Keys whose manifest entry matches the local copy are skipped; every key is checked against its metadata once an hour,\n' +
+      'or now with --full (finds a `bao kv put` made without Keyshelf to an existing key). See docs/teams.md.',
+    options: { team: { type: 'string' }, full: { type: 'boolean' } },
+    positionals: [0, 0],
+    async run(ctx, opts) {
+      const core = await ctx.unlocked()
+      const s = await core.teams.pull(str(opts.team), { full: opts.full === true })
+      ctx.out(pullLine(s))
+      return 0
+    },
+  },
+  {
+    words: ['team', 'disconnect'],
+    usage: 'team disconnect NAME',
+    summary: "forget a team's credentials; its apps and keys stay in this vault as local keys",
+    help: 'The team space itself is not changed. Connect again (team connect) to link the same paths anew.',
+    options: {},
+    positionals: [1, 1],
+    async run(ctx, _opts, [name]) {
+      const core = await ctx.unlocked()
+      const r = core.teams.disconnect(name!)
+      ctx.err(
+        `Disconnected team ${r.team}: its ${r.keys} key${r.keys === 1 ? '' : 's'} in ${r.apps} app${r.apps === 1 ? '' : 's'} stay here as local keys; the team space is unchanged.`,
       )
       return 0
     },

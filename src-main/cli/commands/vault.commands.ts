@@ -16,7 +16,8 @@ import { resolveApp, resolveCredential, resolveEnv, resolveField } from '../cli-
 import { checkValue } from '../value-input'
 import { movedToTrash } from './trash.commands'
 import { UsageError, confirm, promptHidden } from '../cli-io'
-import { dueByOwner } from './team.commands'
+import { dueByOwner, offlineNote } from './team.commands'
+import { printLastChecks, revokeHint, revokeJson, revokeWords } from './revoke-words'
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
@@ -498,6 +499,9 @@ export const vaultCommands: CliCommand[] = [
       const core = await ctx.unlocked()
       const { app, environment, credential, field } = await resolveField(core, path ?? '')
       const { value } = await core.reveal({ fieldId: field.id })
+      // A team key whose team did not answer last time: the value is the local copy (stderr, never stdout).
+      const offline = core.teams.homeOf(credential.id)
+      if (offline && offline.offlineSince !== null) ctx.err(offlineNote(offline.team, offline.offlineSince))
       if (opts.json) {
         ctx.out(
           JSON.stringify({
@@ -560,7 +564,7 @@ export const vaultCommands: CliCommand[] = [
         for (const f of r.reexportFailed) ctx.err(`Could not re-export ${f.path}: ${f.reason}`)
         ctx.done(
           r.overlapEndsAt
-            ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf reminders).`
+            ? `Rotated ${path}. The old value stays in history until ${iso(r.overlapEndsAt)}; then revoke it at ${plan.dashboardUrl || plan.providerName} (keyshelf due).`
             : `Rotated ${path}. Revoke the old key at ${plan.dashboardUrl || plan.providerName} now.`,
           {
             path,
@@ -628,11 +632,18 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['verify'],
-    usage: 'verify --all [APP] [--concurrency N] [--json]',
+    usage: 'verify --all [APP] [--concurrency N] [--json] | verify --last [--json]',
     summary: 'check every key the provider catalogue knows, each against its own provider (read-only)',
-    options: { all: { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } },
+    help: '--last prints the stored result of each key’s last check (also from the window’s Check keys) without asking any provider.',
+    options: {
+      all: { type: 'boolean' },
+      last: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     positionals: [0, 1],
     async run(ctx, opts, [appName]) {
+      if (opts.last) return printLastChecks(ctx, Boolean(opts.json))
       if (!opts.all)
         throw new UsageError('Pass --all (check one key with `keyshelf key verify APP/ENV/VAR`).')
       const c = str(opts.concurrency)
@@ -791,6 +802,7 @@ export const vaultCommands: CliCommand[] = [
               rotationDueAt: iso(i.rotation.rotationDueAt),
               expiresAt: iso(i.expiresAt),
               lastRotatedAt: iso(i.lastRotatedAt),
+              ...(i.revoke ? { revokeOldKey: { ...revokeJson(i.revoke) } } : {}),
             })),
             null,
             2,
@@ -802,7 +814,7 @@ export const vaultCommands: CliCommand[] = [
           table([
             ['STATUS', 'APP', 'ENV', 'KEY', 'ENV VARS'],
             ...items.map((i) => [
-              statusWords(i.rotation, i.expiresAt),
+              revokeWords(i.revoke, statusWords(i.rotation, i.expiresAt)),
               i.appName,
               i.environmentName,
               i.name,
@@ -810,6 +822,7 @@ export const vaultCommands: CliCommand[] = [
             ]),
           ]),
         )
+      for (const i of items.filter((x) => x.revoke)) ctx.err(revokeHint(i))
       return items.some((i) => i.rotation.status === 'overdue' || i.rotation.status === 'expired') ? 2 : 0
     },
   },

@@ -23,12 +23,14 @@ export function dueNoticeText(counts: DueCounts, warnDays: number): string | nul
       parts.length === 0 ? `${plural(counts.dueSoon, 'key', 'keys')} ${when}` : `${counts.dueSoon} ${when}`,
     )
   }
+  const revoke = counts.revoke ?? 0
+  if (revoke > 0) parts.push(`${plural(revoke, 'old key', 'old keys')} to revoke (overlap ended)`)
   return parts.length === 0 ? null : parts.join(', ')
 }
 
 /** Whether a notification may be shown now: something is due and none was shown in the last period. */
 export function shouldNotify(now: number, lastNotifiedAt: number | null, counts: DueCounts): boolean {
-  if (counts.overdue + counts.dueSoon + counts.expired === 0) return false
+  if (counts.overdue + counts.dueSoon + counts.expired + (counts.revoke ?? 0) === 0) return false
   if (lastNotifiedAt === null || lastNotifiedAt > now) return true
   return now - lastNotifiedAt >= NOTIFY_PERIOD_MS
 }

@@ -4,6 +4,8 @@
  * custom schemes that could launch programs, credentials in the URL) is refused.
  */
 
+import { PROVIDER_CATALOGUE } from '../guided/provider-catalogue'
+
 /** Hosts Keyshelf links to, by purpose. A host matches exactly; no subdomain wildcards. */
 export const EXTERNAL_LINK_HOSTS: Readonly<Record<string, readonly string[]>> = {
   novu: ['dashboard.novu.co', 'eu.dashboard.novu.co', 'docs.novu.co'],
@@ -12,7 +14,30 @@ export const EXTERNAL_LINK_HOSTS: Readonly<Record<string, readonly string[]>> = 
   electron: ['www.electronjs.org'],
 }
 
-const ALLOWED = new Set(Object.values(EXTERNAL_LINK_HOSTS).flat())
+/**
+ * The hosts of the guided-rotation catalogue's dashboards (stripe, openai, …), taken only from entries whose
+ * dashboard is a plain https URL on the default port without credentials; anything else is left out.
+ */
+export function catalogueDashboardHosts(entries: readonly { dashboardUrl: string }[]): string[] {
+  const out: string[] = []
+  for (const e of entries) {
+    let u: URL
+    try {
+      u = new URL(e.dashboardUrl)
+    } catch {
+      continue
+    }
+    if (u.protocol !== 'https:' || u.port !== '' || u.username !== '' || u.password !== '') continue
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(u.hostname)) continue
+    out.push(u.hostname)
+  }
+  return out
+}
+
+const ALLOWED = new Set([
+  ...Object.values(EXTERNAL_LINK_HOSTS).flat(),
+  ...catalogueDashboardHosts(PROVIDER_CATALOGUE),
+])
 
 /** Whether `url` may be opened in the system browser. */
 export function isAllowedExternalUrl(url: string): boolean {

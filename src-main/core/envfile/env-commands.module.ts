@@ -12,7 +12,7 @@ import type { EnvWorkflows } from './env-workflows.service'
 
 /** Native dialogs (desktop only). */
 export interface SaveDialogs {
-  /** The chosen path, or null when cancelled; `title` names the dialog (default: the environment file's). */
+  /** A path chosen in the native save dialog (null when cancelled); `title` names what is saved. */
   chooseSavePath(defaultName: string, title?: string): Promise<string | null>
 }
 

@@ -1,4 +1,3 @@
-import type { SealedMetaKey } from '../vault/row-binding'
 import { randomUUID } from 'node:crypto'
 import type {
   CredentialView,
@@ -11,11 +10,12 @@ import { InvalidInputError, KeyshelfError } from '../errors'
 import type { EnvWorkflows } from '../envfile/env-workflows.service'
 import { ExportTargetsRepository } from '../envfile/export-targets.repository'
 import type { KeyshelfCore } from '../core'
+import { KeyChecksRepository } from './key-checks.repository'
 import { checkKey, checkMany, type CheckItem, type KeyCheck, type VerifierDeps } from './key-verifier'
 import { catalogueEntry, identifyProvider, type CatalogueEntry } from './provider-catalogue'
+import { guidedReminders, REMINDERS_KEY } from './revoke-reminders'
 
 const HOUR_MS = 3_600_000
-const REMINDERS_KEY = 'guided_reminders' satisfies SealedMetaKey
 
 /**
  * Guided rotation for keys a provider will not rotate through its API: the dashboard to open, the new
@@ -24,8 +24,6 @@ const REMINDERS_KEY = 'guided_reminders' satisfies SealedMetaKey
  * exported to rewritten. Also `verify --all` over the catalogue.
  */
 export class GuidedRotationService {
-  private readonly lastChecks = new Map<string, KeyCheck>()
-
   constructor(
     private readonly svc: KeyshelfCore,
     private readonly env: EnvWorkflows,
@@ -70,7 +68,12 @@ export class GuidedRotationService {
    * check that cannot answer (network, 5xx) does not block. The old value stays in history, valid for the
    * overlap; a reminder comes due when it ends; every remembered export of this key is rewritten.
    */
-  async complete(credentialId: string, newValue: string, overlapHours: number): Promise<GuidedResult> {
+  async complete(
+    credentialId: string,
+    newValue: string,
+    overlapHours: number,
+    reexport = true,
+  ): Promise<GuidedResult> {
     const cred = await this.svc.getCredential({ id: credentialId })
     const f = this.secretField(cred)
     const value = newValue.trim()
@@ -90,7 +93,6 @@ export class GuidedRotationService {
           `${entry.name} rejects the new key (${check.detail.replace(/\.$/, '')}). Nothing was stored; copy the key again from ${entry.dashboardUrl}.`,
         )
       }
-      this.lastChecks.set(cred.id, check)
     }
     const overlap = Math.max(0, overlapHours)
     const updated = await this.svc.rotate({
@@ -114,9 +116,13 @@ export class GuidedRotationService {
         this.putReminders([...this.reminders(Infinity).filter((x) => x.credentialId !== cred.id), r]),
       )
     }
+    if (check) this.storeChecks([[cred.id, check]])
     const reexported: string[] = []
     const reexportFailed: { path: string; reason: string }[] = []
-    for (const t of new ExportTargetsRepository(this.svc.repository()).forKey(cred.environmentId, f.envVar)) {
+    const targets = reexport
+      ? new ExportTargetsRepository(this.svc.repository()).forKey(cred.environmentId, f.envVar)
+      : []
+    for (const t of targets) {
       try {
         await this.env.save(t.request, t.path, true)
         reexported.push(t.path)
@@ -132,7 +138,7 @@ export class GuidedRotationService {
 
   /** Reminders whose overlap has ended by `at` (default now): revoke those old keys at the provider. */
   reminders(at: number = this.now()): RevokeReminder[] {
-    const all = this.svc.repository().readSealedMeta<RevokeReminder[]>(REMINDERS_KEY, [])
+    const all = guidedReminders(this.svc.repository())
     return all.filter((r) => r.dueAt <= at).sort((a, b) => a.dueAt - b.dueAt)
   }
 
@@ -186,10 +192,12 @@ export class GuidedRotationService {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     })
     const byId = new Map(creds.map((c) => [c.id, c]))
-    const results = [...r.checks.entries()].map(([credentialId, check]) => {
-      this.lastChecks.set(credentialId, check)
-      return { credentialId, name: byId.get(credentialId)?.name ?? '', check }
-    })
+    const results = [...r.checks.entries()].map(([credentialId, check]) => ({
+      credentialId,
+      name: byId.get(credentialId)?.name ?? '',
+      check,
+    }))
+    this.storeChecks(r.checks.entries())
     this.svc.recordAudit('sync', null, {
       verifyAll: true,
       checked: results.length,
@@ -200,8 +208,21 @@ export class GuidedRotationService {
     return { results, peakConcurrency: r.peakConcurrency, skipped }
   }
 
-  /** The last check of a key in this session, if any. */
+  /** The last check of a key (kept sealed in the vault across restarts), if any. */
   lastCheck(credentialId: string): KeyCheck | undefined {
-    return this.lastChecks.get(credentialId)
+    return this.lastChecks()[credentialId]
+  }
+
+  /** The last check of every key that has one, by credential id. */
+  lastChecks(): Record<string, KeyCheck> {
+    return new KeyChecksRepository(this.svc.repository()).all()
+  }
+
+  private storeChecks(checks: Iterable<[string, KeyCheck]>): void {
+    const list = [...checks]
+    const creds = this.svc.kernel.session().creds
+    this.svc.transaction(() =>
+      new KeyChecksRepository(this.svc.repository()).put(list, (id) => creds.get(id) !== undefined),
+    )
   }
 }

@@ -1,5 +1,6 @@
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { DueCounts, DueItem } from '../../../src-shared/model'
+import { countRevokesDue, openRevokes } from '../guided/revoke-reminders'
 import { countDue, rotationInfo } from '../rotation/rotation-status'
 import type { VaultKernel } from '../vault/vault-kernel'
 import { readRotationRows } from '../vault/vault.repository'
@@ -18,9 +19,14 @@ export class DueModule {
     const warn = input.withinDays ?? this.kernel.settings.get().warnDays
     const items: DueItem[] = []
     const overlaps = s.repo.overlapsAfter(now)
+    // providers: old keys to revoke at their provider, listed from the warning window on.
+    const revokes = openRevokes(s.repo)
     for (const row of s.creds.plainRows()) {
       const info = rotationInfo(row, now, warn)
-      if (info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired') continue
+      const revoke = revokes.get(row.id)
+      const revokeDue = revoke !== undefined && revoke.dueAt <= now + warn * 86_400_000
+      if (!revokeDue && info.status !== 'overdue' && info.status !== 'due-soon' && info.status !== 'expired')
+        continue
       const c = s.creds.get(row.id)
       if (!c) continue
       const env = s.envs.get(c.environmentId)
@@ -38,6 +44,7 @@ export class DueModule {
         lastRotatedAt: c.lastRotatedAt,
         overlapUntil: overlaps.get(c.id) ?? null,
         owner: c.overview.owner,
+        ...(revokeDue ? { revoke } : {}),
       })
     }
     return items.sort(
@@ -50,10 +57,16 @@ export class DueModule {
   /** Counts of overdue, due-soon and expired keys, read without unlocking (zeros when there is no vault). */
   dueCounts(): DueCounts {
     if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0 }
-    return countDue(
+    const counts = countDue(
       readRotationRows(this.kernel.database()),
       this.kernel.clock(),
       this.kernel.settings.get().warnDays,
     )
+    // providers: revoke reminders are sealed, so they count only while the vault is unlocked.
+    if (this.kernel.unlocked) {
+      const revoke = countRevokesDue(this.kernel.session().repo, this.kernel.clock())
+      if (revoke > 0) counts.revoke = revoke
+    }
+    return counts
   }
 }

@@ -206,6 +206,11 @@ export interface RotationCheck {
   state: 'not-rotated' | 'rotated' | 'unknown'
   newRemoteId: string | null
   recoveredSecret: string | null
+  /**
+   * With `not-rotated`: a key the lost call created at the provider (create-then-delete providers such as
+   * AWS IAM). Its secret is gone for good; the stored key is untouched and still works. Offer to delete it.
+   */
+  strayRemoteId?: string | null
   /** Plain-words explanation for the user; never contains a secret. */
   detail: string
 }

@@ -54,6 +54,8 @@ const DISPLAY: Record<SyncProvider, string> = {
 }
 const NOVU_APP_ID_VAR = 'NOVU_APPLICATION_IDENTIFIER'
 const HOUR_MS = 3_600_000
+/** Journal note of a key a lost create call made (secret lost): finish-rotation deletes it by id. */
+const STRAY_NOTE = 'stray key from a lost answer'
 
 export interface ConnectInput {
   appId: string
@@ -238,10 +240,12 @@ export class ProviderSyncService {
     }
     const verified = await adapter.verify(conn)
     if (!verified.valid) {
-      throw new KeyshelfError(
-        'PROVIDER_ERROR',
-        `${DISPLAY[input.provider]} did not accept the key: ${(verified.reason ?? 'it is not valid').replace(/\.+$/, '')}. Nothing was saved.`,
-      )
+      // One prefix: the adapter's "Novu rejected the key: …" becomes "Novu did not accept the key: …".
+      const name = DISPLAY[input.provider]
+      const reason = (verified.reason ?? 'it is not valid').replace(/\.+$/, '')
+      const own = `${name} rejected the key`
+      const rest = reason.startsWith(own) ? reason.slice(own.length) : `: ${reason}`
+      throw new KeyshelfError('PROVIDER_ERROR', `${name} did not accept the key${rest}. Nothing was saved.`)
     }
     const envName = input.environmentName ?? verified.environmentName
     if (!envName) throw new InvalidInputError('Say which environment this key belongs to (--env).')
@@ -398,15 +402,19 @@ export class ProviderSyncService {
             notes: '',
           })
           envByName.set(env.name.toLowerCase(), env)
-        } else if (
-          (re.apiUrl !== null && env.apiUrl !== re.apiUrl) ||
-          (re.wsUrl !== null && env.wsUrl !== re.wsUrl) ||
-          env.region !== re.region
-        ) {
-          env = this.svc.updateEnvironmentNow({
-            id: env.id,
-            patch: { apiUrl: re.apiUrl ?? env.apiUrl, wsUrl: re.wsUrl ?? env.wsUrl, region: re.region },
-          })
+        } else {
+          // Empty URLs and region are filled in; values the user set are never rewritten without asking:
+          // a difference is returned for the window (or CLI) to offer.
+          const fill = {
+            apiUrl: env.apiUrl || (re.apiUrl ?? ''),
+            wsUrl: env.wsUrl || (re.wsUrl ?? ''),
+            region: env.region || re.region,
+          }
+          if (fill.apiUrl !== env.apiUrl || fill.wsUrl !== env.wsUrl || fill.region !== env.region)
+            env = this.svc.updateEnvironmentNow({ id: env.id, patch: fill })
+          const theirs = { apiUrl: re.apiUrl ?? env.apiUrl, wsUrl: re.wsUrl ?? env.wsUrl, region: re.region }
+          if (theirs.apiUrl !== env.apiUrl || theirs.wsUrl !== env.wsUrl || theirs.region !== env.region)
+            (summary.environmentChanges ??= []).push({ environmentId: env.id, name: env.name, ...theirs })
         }
         if (re.applicationIdentifier !== null) {
           const envId = env.id
@@ -707,12 +715,17 @@ export class ProviderSyncService {
       this.repo().putJournal({ ...j, revoked: true })
       this.svc.recordAudit('sync', cred.id, { provider: c.provider, finishedOverlap: true })
     })
+    const stray = j.note === STRAY_NOTE
     return {
       deleted: !r.alreadyGone,
       alreadyGone: r.alreadyGone,
-      message: r.alreadyGone
-        ? `${DISPLAY[c.provider]} no longer had the old key; the rotation is finished.`
-        : `Deleted the old key at ${DISPLAY[c.provider]}; only the new key works now.`,
+      message: stray
+        ? r.alreadyGone
+          ? `${DISPLAY[c.provider]} no longer had the unusable key ${j.revokeRemoteId}; nothing else changed.`
+          : `Deleted the unusable key ${j.revokeRemoteId} at ${DISPLAY[c.provider]}; your stored key is unchanged. You can rotate again.`
+        : r.alreadyGone
+          ? `${DISPLAY[c.provider]} no longer had the old key; the rotation is finished.`
+          : `Deleted the old key at ${DISPLAY[c.provider]}; only the new key works now.`,
     }
   }
 
@@ -1006,14 +1019,30 @@ export class ProviderSyncService {
         if (j) this.repo().putJournal({ ...j, state: 'settled', finishedAt: this.clock(), note: check.state })
       }
       if (check.state === 'not-rotated') {
+        const stray = check.strayRemoteId ?? null
         this.svc.transaction(() => {
-          close()
+          // A key the lost call created (its secret is lost): kept open so finish-rotation deletes it by id,
+          // never automatically (it could be someone else's).
+          if (j && stray) {
+            this.repo().putJournal({
+              ...j,
+              state: 'done',
+              finishedAt: this.clock(),
+              revokeRemoteId: stray,
+              revokeAfter: null,
+              revoked: false,
+              note: STRAY_NOTE,
+              answer: null,
+            })
+          } else close()
           this.svc.setRotationState(cred.id, 'settled')
         })
         return {
           credential: await this.svc.getCredential({ id: cred.id }),
           result: 'settled-not-rotated',
-          message: `The rotation did not happen; the stored key still works. ${check.detail}`,
+          message: stray
+            ? `The rotation did not finish; the stored key still works. ${check.detail}`
+            : `The rotation did not happen; the stored key still works. ${check.detail}`,
         }
       }
       if (check.state === 'rotated' && check.recoveredSecret) {

@@ -18,6 +18,39 @@ export const LAYOUT_VERSION = '1'
 /** The reserved secret names. */
 export const APP_DETAILS = '_app'
 export const ENV_DETAILS = '_env'
+/**
+ * The per-environment manifest Keyshelf keeps next to the keys: `{ <key slug>: "<version>:<metadata hash>" }`
+ * (no value). A pull that finds a key's entry equal to what the local copy holds skips that key's metadata
+ * request; the manifest is checked against every key's metadata on a schedule (see docs/teams.md).
+ */
+export const MANIFEST = '_manifest'
+
+/** Entries per manifest string: OpenBao refuses JSON bodies with too many strings (one per key would be). */
+const MANIFEST_PART = 400
+
+/** The manifest's data map: `part-N` strings of `<slug>\t<version>:<hash>` lines, at most 400 lines each. */
+export function encodeManifest(entries: Record<string, string>): Record<string, string> {
+  const lines = Object.keys(entries)
+    .sort()
+    .map((slug) => `${slug}\t${entries[slug]}`)
+  const out: Record<string, string> = {}
+  for (let i = 0; i * MANIFEST_PART < lines.length; i++)
+    out[`part-${i}`] = lines.slice(i * MANIFEST_PART, (i + 1) * MANIFEST_PART).join('\n')
+  return out
+}
+
+/** Reads a manifest's data map back (lines that do not parse are ignored: the key is then checked). */
+export function decodeManifest(data: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, text] of Object.entries(data)) {
+    if (!k.startsWith('part-')) continue
+    for (const line of text.split('\n')) {
+      const tab = line.lastIndexOf('\t')
+      if (tab > 0) out[line.slice(0, tab)] = line.slice(tab + 1)
+    }
+  }
+  return out
+}
 
 /** A path slug from a display name: lower case, [a-z0-9._-], no leading "_" or ".", at most 64 chars. */
 export function slugify(name: string, fallback: string): string {
@@ -47,6 +80,7 @@ export const teamPath = {
   appDetails: (prefix: string, app: string): string => `${prefix}/${app}/${APP_DETAILS}`,
   env: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}`,
   envDetails: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}/${ENV_DETAILS}`,
+  manifest: (prefix: string, app: string, env: string): string => `${prefix}/${app}/${env}/${MANIFEST}`,
   key: (prefix: string, app: string, env: string, key: string): string => `${prefix}/${app}/${env}/${key}`,
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { App, CredentialView, Environment, ProgressEvent, ProviderId } from '../../../src-shared/model'
 import { PROVIDERS } from '../../../src-shared/model'
+import type { TeamPullResult, TeamShareResult, TeamSummary } from '../../../src-shared/teams'
 import { ConflictError, InvalidInputError, KeyshelfError, NotFoundError } from '../errors'
 import type { Logger } from '../logger'
 import type { ReportKey } from '../rotation/rotation-report'
@@ -10,6 +11,9 @@ import { KvClient, type KvClientOptions, type KvMetadata } from './kv.client'
 import { checkPath, parseTeamAddresses } from './team-address'
 import {
   ENV_DETAILS,
+  MANIFEST,
+  decodeManifest,
+  encodeManifest,
   appDetails,
   decodeKeyMeta,
   encodeKeyMeta,
@@ -86,8 +90,10 @@ export interface TeamDeps {
   onProgress?: (e: ProgressEvent) => void
   /** KvClient tuning (timeouts, failover bound); tests shorten it. */
   kv?: Pick<KvClientOptions, 'timeoutMs' | 'maxWaitMs' | 'maxAttempts' | 'sleep'>
-  /** Parallel requests during share and pull (default 8). */
+  /** Parallel requests during share and pull (default 16). */
   concurrency?: number
+  /** How long a pull trusts the manifests before checking every key's metadata again (default 1 hour). */
+  fullCheckMs?: number
   /** The team home: it lets the local copy take a rotation only after the team accepted it. */
   home?: { afterTeamWrite<T>(credentialId: string, fn: () => Promise<T>): Promise<T> }
 }
@@ -109,44 +115,13 @@ export interface TeamConnectInput {
 }
 
 /** A team as the CLI and window see it: no token. */
-export interface TeamView {
-  id: string
-  name: string
-  addrs: string[]
-  mount: string
-  prefix: string
-  namespace: string | null
-  authMethod: TeamAuth['method']
-  displayName: string
-  policies: string[]
-  /** True when the token's policies allow writes (a guess from names; the server decides). */
-  offlineSince: number | null
-  lastSyncAt: number | null
-  apps: number
-  keys: number
-}
+export type TeamView = TeamSummary
 
-/** What a pull did. */
-export interface PullSummary {
-  team: string
-  created: number
-  updated: number
-  unchanged: number
-  /** Latest versions that are deleted or destroyed on the server (the local copy is kept). */
-  deletedRemotely: number
-  /** Set when no node answered: nothing was pulled, the local copy is served. */
-  offlineSince: number | null
-}
+/** What a pull did (`offlineSince` is set when no node answered: nothing was pulled, the local copy is served). */
+export type PullSummary = Omit<TeamPullResult, 'error'>
 
-/** What a share did. */
-export interface ShareSummary {
-  team: string
-  app: string
-  environments: number
-  keys: number
-  /** Keys already linked to the team (left as they are). */
-  alreadyShared: number
-}
+/** What a share did (`alreadyShared`: keys already linked to the team, left as they are). */
+export type ShareSummary = TeamShareResult
 
 /** One app in a team space. */
 export interface TeamAppView {
@@ -198,13 +173,17 @@ export class TeamSpaceService {
   private readonly clock: () => number
   private readonly concurrency: number
   private readonly clients = new Map<string, KvClient>()
+  private readonly fullCheckMs: number
+  /** During a pull: the lower-cased key names per local environment (so creating 10,000 keys stays linear). */
+  private takenNames: Map<string, Set<string>> | null = null
 
   constructor(
     private readonly host: TeamHost,
     private readonly deps: TeamDeps = {},
   ) {
     this.clock = deps.clock ?? Date.now
-    this.concurrency = deps.concurrency ?? 8
+    this.concurrency = deps.concurrency ?? 16
+    this.fullCheckMs = deps.fullCheckMs ?? 60 * 60_000
   }
 
   private repo(): TeamRepository {
@@ -303,6 +282,57 @@ export class TeamSpaceService {
     return this.repo()
       .listConnections()
       .map((c) => this.view(c))
+  }
+
+  /**
+   * Disconnects a team: its sealed credentials are deleted, and its apps and keys stay in this vault as
+   * ordinary local keys (with their history). Nothing in the team space changes.
+   */
+  disconnect(teamName: string): { team: string; apps: number; keys: number } {
+    const c = this.team(teamName)
+    const repo = this.repo()
+    const apps = repo.listApps(c.id).length
+    const keys = repo.listLinks(c.id).length
+    this.host.transaction(() => {
+      repo.deleteConnection(c.id)
+      this.host.recordAudit('sync', null, { team: c.name, action: 'team-disconnect', apps, keys })
+    })
+    this.clients.delete(c.id)
+    return { team: c.name, apps, keys }
+  }
+
+  /**
+   * Refuses, before anything is asked of a provider, a rotation of a team key that would not go through the
+   * team (a provider or guided rotation): the provider's new key could not be written to the team in the
+   * same step, and a value a provider issued must never be lost. Says what to do instead.
+   */
+  refuseOutsideRotation(credentialId: string, how: 'provider' | 'guided'): void {
+    const link = this.repo().getLink(credentialId)
+    if (!link) return
+    const c = this.repo()
+      .listConnections()
+      .find((x) => x.id === link.connectionId)
+    const team = c ? `the team "${c.name}"` : 'a team space'
+    const name = this.host.credentialNow(credentialId).name
+    throw new KeyshelfError(
+      'CONFLICT',
+      `${name} lives in ${team}, so Keyshelf does not rotate it ${how === 'provider' ? 'through its provider' : 'with a guided rotation'}: ` +
+        `the new key could not be written to the team in the same step. Create the new key at the provider, then store it with ` +
+        `\`keyshelf key rotate APP/ENV/ENV_VAR --value-stdin\` (or Rotate in the window), which writes the team first. Nothing was changed.`,
+    )
+  }
+
+  /** For the window's badges: which team each shared app belongs to, and each team's offline mark. */
+  marks(): { apps: Record<string, string>; offlineSince: Record<string, number | null> } {
+    const repo = this.repo()
+    const conns = repo.listConnections()
+    const nameOf = new Map(conns.map((c) => [c.id, c.name]))
+    const apps: Record<string, string> = {}
+    for (const a of repo.listApps()) {
+      const n = nameOf.get(a.connectionId)
+      if (n !== undefined) apps[a.appId] = n
+    }
+    return { apps, offlineSince: Object.fromEntries(conns.map((c) => [c.name, c.offlineSince])) }
   }
 
   private view(c: TeamConnectionRecord): TeamView {
@@ -459,7 +489,18 @@ export class TeamSpaceService {
         const finalRec = rec
         this.host.transaction(() => repo.putApp(finalRec))
         const todo = jobs.filter((j) => !links.has(j.cred.id))
+        // Slugs of keys already linked (a share that was interrupted and is run again): a new key never
+        // takes one, so re-running a share continues where it stopped and never writes a key twice.
         const keyTaken = new Map<string, Set<string>>()
+        const appPrefix = `${teamPath.app(c.prefix, finalRec.slug)}/`
+        for (const l of repo.listLinks(c.id)) {
+          if (!l.path.startsWith(appPrefix)) continue
+          const [envSlug, keySlug] = l.path.slice(appPrefix.length).split('/')
+          if (envSlug === undefined || keySlug === undefined) continue
+          let set = keyTaken.get(envSlug)
+          if (!set) keyTaken.set(envSlug, (set = new Set([ENV_DETAILS])))
+          set.add(keySlug)
+        }
         const planned = todo.map((j) => {
           let set = keyTaken.get(j.envSlug)
           if (!set) keyTaken.set(j.envSlug, (set = new Set([ENV_DETAILS])))
@@ -504,6 +545,22 @@ export class TeamSpaceService {
           if (done % 50 === 0 || done === planned.length)
             this.progress(`Sharing ${app.name} with ${c.name}`, done, planned.length)
         }).finally(flush)
+        // The manifests of the environments written to (every linked key of this app, so an interrupted
+        // share that is run again completes them too).
+        const entries = new Map<string, Record<string, string>>()
+        for (const l of repo.listLinks(c.id)) {
+          if (!l.path.startsWith(appPrefix) || l.metaHash === undefined) continue
+          const [envSlug, keySlug] = l.path.slice(appPrefix.length).split('/')
+          if (envSlug === undefined || keySlug === undefined) continue
+          const e = entries.get(envSlug) ?? {}
+          e[keySlug] = `${l.version}:${l.metaHash}`
+          entries.set(envSlug, e)
+        }
+        // Best effort: the manifest only saves requests (a pull checks keys it cannot trust).
+        for (const [envSlug, e] of entries)
+          await this.updateManifest(kv, teamPath.manifest(c.prefix, finalRec.slug, envSlug), e).catch(
+            () => undefined,
+          )
         this.host.recordAudit('sync', null, {
           team: c.name,
           action: 'team-share',
@@ -521,6 +578,41 @@ export class TeamSpaceService {
     } catch (err) {
       this.writeRefused(c, err)
     }
+  }
+
+  /**
+   * Merges `entries` into an environment's manifest (or replaces it with `replace`), with check-and-set;
+   * retried a few times when another writer got there first. Best effort for callers that catch: the
+   * manifest only saves requests, the scheduled full check does not trust it.
+   */
+  private async updateManifest(
+    kv: KvClient,
+    path: string,
+    entries: Record<string, string>,
+    replace = false,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await kv.read(path)
+      const before = cur?.data ? decodeManifest(cur.data) : {}
+      const next = encodeManifest(replace ? entries : { ...before, ...entries })
+      if (cur?.data && JSON.stringify(cur.data) === JSON.stringify(next)) return
+      try {
+        await kv.write(path, next, cur?.version ?? 0)
+        return
+      } catch (err) {
+        if (!(err instanceof TeamCasConflictError)) throw err
+      }
+    }
+  }
+
+  /** One key's manifest entry after Keyshelf wrote it (a failure leaves it to the next full check). */
+  private async noteInManifest(c: TeamConnectionRecord, keyPath: string, entry: string): Promise<void> {
+    const parts = keyPath.split('/')
+    const slug = parts.pop()
+    if (slug === undefined) return
+    await this.updateManifest(this.client(c), `${parts.join('/')}/${MANIFEST}`, { [slug]: entry }).catch(
+      () => undefined,
+    )
   }
 
   /** Writes a details secret when it differs from what is there (check-and-set on the version read). */
@@ -566,8 +658,9 @@ export class TeamSpaceService {
    * created, changed keys updated (a changed value keeps the previous one in local history). When no node
    * answers, nothing changes and the summary says since when the team is offline.
    */
-  async pull(teamName?: string): Promise<PullSummary> {
+  async pull(teamName?: string, opts: { full?: boolean } = {}): Promise<PullSummary> {
     const c = this.team(teamName)
+    let fullCheckAt: number | null = null
     const repo = this.repo()
     const summary: PullSummary = {
       team: c.name,
@@ -582,8 +675,10 @@ export class TeamSpaceService {
         const appSlugs = (await kv.list(c.prefix)).filter(isDir).map(baseName)
         const linksByPath = new Map(repo.listLinks(c.id).map((l) => [l.path, l]))
         const appsBySlug = new Map(repo.listApps(c.id).map((a) => [a.slug, a]))
-        // 1. Walk the tree (lists only), creating missing local apps and environments.
-        const keys: { path: string; slug: string; envId: string }[] = []
+        // 1. Walk the tree (lists, and one manifest per environment), creating missing local apps and
+        //    environments.
+        const keys: { path: string; slug: string; envId: string; manifestPath: string }[] = []
+        const manifests = new Map<string, { entries: Record<string, string>; listed: Set<string> } | null>()
         // trash: an app or environment in the local Trash is not pulled into (nor created again).
         const liveApps = new Set((await this.host.listApps()).map((a) => a.id))
         for (const slug of appSlugs) {
@@ -595,13 +690,31 @@ export class TeamSpaceService {
             const knownEnv = Object.entries(rec.envs).find(([, s]) => s === envSlug)?.[0]
             if (knownEnv && !this.isLiveEnvironment(knownEnv)) continue
             const envId = await this.ensureLocalEnv(kv, c, rec, envSlug)
+            const manifestPath = teamPath.manifest(c.prefix, slug, envSlug)
+            const listed = new Set<string>()
             for (const k of await kv.list(teamPath.env(c.prefix, slug, envSlug))) {
               if (isDir(k) || k.startsWith('_')) continue
-              keys.push({ path: teamPath.key(c.prefix, slug, envSlug, k), slug: k, envId })
+              listed.add(k)
+              keys.push({ path: teamPath.key(c.prefix, slug, envSlug, k), slug: k, envId, manifestPath })
             }
+            const m = listed.size > 0 ? await kv.read(manifestPath) : null
+            manifests.set(
+              manifestPath,
+              m?.data
+                ? { entries: decodeManifest(m.data), listed }
+                : listed.size > 0
+                  ? null
+                  : { entries: {}, listed },
+            )
           }
         }
-        // 2. Metadata per key; data only for what changed.
+        // A full check reads every key's metadata (so a `bao kv put` made without Keyshelf, which does not
+        // touch the manifest, is found); otherwise a key whose manifest entry equals the local copy's
+        // version and metadata hash is unchanged without a request.
+        const now = this.clock()
+        const full = opts.full === true || (c.fullCheckAt ?? 0) + this.fullCheckMs <= now
+        const seen = new Map<string, Record<string, string>>()
+        // 2. Metadata per key that may have changed; data only for what changed.
         let done = 0
         const label = `Pulling ${c.name}`
         this.progress(label, 0, keys.length)
@@ -612,25 +725,55 @@ export class TeamSpaceService {
           const items = pending.splice(0)
           if (items.length > 0) this.host.transaction(() => items.forEach((apply) => apply()))
         }
+        this.takenNames = new Map()
         await pool(keys, this.concurrency, async (k) => {
           const link = linksByPath.get(k.path)
-          const meta = await kv.readMetadata(k.path)
-          if (!meta) return
-          if (link && link.version === meta.currentVersion && this.metaSeen(link, meta)) summary.unchanged++
-          else {
-            const cur = await kv.read(k.path)
-            if (!cur?.data) summary.deletedRemotely++
+          const entry = manifests.get(k.manifestPath)?.entries[k.slug]
+          const mine = link && link.metaHash !== undefined ? `${link.version}:${link.metaHash}` : null
+          if (!full && mine !== null && entry === mine) {
+            summary.unchanged++
+          } else {
+            const meta = await kv.readMetadata(k.path)
+            if (!meta) return
+            const seenHere = seen.get(k.manifestPath) ?? {}
+            seenHere[k.slug] = `${meta.currentVersion}:${metaHash(meta.customMetadata)}`
+            seen.set(k.manifestPath, seenHere)
+            if (link && link.version === meta.currentVersion && this.metaSeen(link, meta)) summary.unchanged++
             else {
-              const data = cur.data
-              pending.push(() => this.applyRemoteNow(c, k, link, meta, data, cur.version))
-              if (pending.length >= 250) flush()
-              if (link) summary.updated++
-              else summary.created++
+              const cur = await kv.read(k.path)
+              if (!cur?.data) summary.deletedRemotely++
+              else {
+                const data = cur.data
+                pending.push(() => this.applyRemoteNow(c, k, link, meta, data, cur.version))
+                if (pending.length >= 250) flush()
+                if (link) summary.updated++
+                else summary.created++
+              }
             }
           }
           done++
           if (done % 100 === 0 || done === keys.length) this.progress(label, done, keys.length)
-        }).finally(flush)
+        }).finally(() => {
+          flush()
+          this.takenNames = null
+        })
+        // 3. Repair manifests that are missing or disagree with what was read (best effort: a reader token
+        //    cannot write, and the next full check reads the metadata anyway).
+        for (const [path, m] of manifests) {
+          const got = seen.get(path) ?? {}
+          const stale =
+            m === null ||
+            Object.entries(got).some(([slug, v]) => m.entries[slug] !== v) ||
+            Object.keys(m.entries).some((slug) => !m.listed.has(slug))
+          if (!stale) continue
+          const next: Record<string, string> = {}
+          for (const slug of m?.listed ?? Object.keys(got)) {
+            const v = got[slug] ?? m?.entries[slug]
+            if (v !== undefined) next[slug] = v
+          }
+          await this.updateManifest(kv, path, next, true).catch(() => undefined)
+        }
+        if (full) fullCheckAt = now
       })
     } catch (err) {
       if (err instanceof TeamError && err.kind === 'UNREACHABLE') {
@@ -639,7 +782,11 @@ export class TeamSpaceService {
       }
       throw err
     }
-    this.save({ ...this.team(c.name), lastSyncAt: this.clock() })
+    this.save({
+      ...this.team(c.name),
+      lastSyncAt: this.clock(),
+      ...(fullCheckAt !== null ? { fullCheckAt } : {}),
+    })
     this.host.recordAudit('sync', null, {
       team: c.name,
       action: 'team-pull',
@@ -778,12 +925,16 @@ export class TeamSpaceService {
             value: data[f.envVar]!,
           })),
         }
-        const taken = this.host
-          .credentialsInEnvironment(k.envId)
-          .some((x) => x.name.toLowerCase() === input.name.toLowerCase())
+        let names = this.takenNames?.get(k.envId)
+        if (!names) {
+          names = new Set(this.host.credentialsInEnvironment(k.envId).map((x) => x.name.toLowerCase()))
+          this.takenNames?.set(k.envId, names)
+        }
+        const taken = names.has(input.name.toLowerCase())
         // Two team secrets may carry the same display name (one written by hand): the path slug tells them apart.
         if (taken) input.name = `${input.name} (${k.slug})`.slice(0, 200)
         credentialId = this.host.createCredentialNow(input).id
+        names.add(input.name.toLowerCase())
       }
       repo.putLink({
         credentialId,
@@ -849,6 +1000,7 @@ export class TeamSpaceService {
     this.host.transaction(() =>
       repo.putLink({ ...rest, version: written, ...(hash !== undefined ? { metaHash: hash } : {}) }),
     )
+    if (hash !== undefined) await this.noteInManifest(c, link.path, `${written}:${hash}`)
     return view
   }
 
@@ -936,6 +1088,7 @@ export class TeamSpaceService {
     }
     const view = await updateLocal(input)
     this.host.transaction(() => repo.putLink({ ...link, metaHash: metaHash(cm) }))
+    await this.noteInManifest(c, link.path, `${link.version}:${metaHash(cm)}`)
     return view
   }
 

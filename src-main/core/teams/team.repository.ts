@@ -25,6 +25,8 @@ export interface TeamConnectionRecord {
   /** Set when no node answered; cleared by the next successful call. */
   offlineSince: number | null
   lastSyncAt: number | null
+  /** When a pull last checked every key's metadata (not trusting the manifests); absent = never. */
+  fullCheckAt?: number | null
 }
 
 /** A local app in a team space. */

@@ -83,7 +83,7 @@ describe('SendgridProvider', () => {
     expect(fake.keys.size).toBe(2)
   })
 
-  it('a dropped create answer is OUTCOME_UNKNOWN; settling finds the twin and says to delete it', async () => {
+  it('a dropped create answer is OUTCOME_UNKNOWN; settling finds the twin, keeps the old key and offers to delete the twin by id', async () => {
     const { sg, conn, fake } = await setup()
     const mail = [...fake.keys.values()].find((k) => k.name === 'mail')!
     fake.setMode({ kind: 'drop', route: SG_ROUTES.create })
@@ -97,8 +97,12 @@ describe('SendgridProvider', () => {
       startedAt: Date.now(),
       name: 'mail',
     })
-    expect(check.state).toBe('rotated')
-    expect(check.detail).toContain('Delete that key')
+    // The old key was never deleted: it still works. The twin is a stray whose value is lost.
+    const twin = [...fake.keys.values()].find((k) => k.name === 'mail' && k.id !== mail.id)!
+    expect(check).toMatchObject({ state: 'not-rotated', strayRemoteId: twin.id, recoveredSecret: null })
+    expect(check.detail).toContain('Your stored key is unchanged and still works')
+    expect(check.detail).toContain(`Delete ${twin.id}`)
+    expect(fake.keys.has(mail.id)).toBe(true)
   })
 
   it('retries a list after a 429 using X-RateLimit-Reset', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../../src-main/core/ipc-dispatch'
+import { startDropAnswerProxy } from '../../helpers/drop-answer.proxy'
 import { startMoto, type MotoServer } from '../../helpers/moto'
 import { newVault } from '../../helpers/vault.helper'
 
@@ -120,6 +121,75 @@ describe('AWS IAM through the vault (moto server)', () => {
       expect((await svc.listCredentials({ appId: app.id })).length).toBe(1)
     } finally {
       await v.cleanup()
+    }
+  })
+
+  it('a lost CreateAccessKey answer: verify finds the extra key, keeps the stored key working, and deletes the extra key by id on request', async () => {
+    const proxy = await startDropAnswerProxy(moto.url)
+    const v = await newVault({ providerOptions: { retry: { timeoutMs: 5000, maxRetries: 1 } } })
+    try {
+      const { svc } = v
+      const app = await svc.createApp({ name: 'Reports', description: '', appId: '', tags: [], notes: '' })
+      const key = await userWithKey('reports-deployer')
+      const { connection } = await svc.connectProvider({
+        appId: app.id,
+        provider: 'aws-iam',
+        token: key.SecretAccessKey!,
+        accessKeyId: key.AccessKeyId!,
+        environmentName: 'Production',
+        apiUrl: proxy.url,
+      })
+      const credId = connection.tokenCredentialId
+      const secretField = (await svc.getCredential({ id: credId })).fields.find((f) => f.kind === 'secret')!
+
+      proxy.dropAnswerWhenBodyHas('Action=CreateAccessKey')
+      const lost = await dispatch(svc, 'rotateViaProvider', { credentialId: credId, overlapHours: 12 })
+      proxy.dropAnswerWhenBodyHas(null)
+      expect(proxy.dropped()).toBe(1)
+      expect(lost.ok ? '' : lost.error.message).toContain('did not answer the rotation')
+      // The request reached moto: the user now has a second key nobody holds the secret of.
+      const after = await ids('reports-deployer')
+      expect(after).toHaveLength(2)
+      const stray = after.find((id) => id !== key.AccessKeyId)!
+      // Nothing the user had is lost, and no second rotation is sent while the outcome is unknown.
+      expect(svc.readValue(credId, secretField.id)).toBe(key.SecretAccessKey)
+      expect((await svc.getCredential({ id: credId })).rotationState).toBe('unknown')
+      const again = await dispatch(svc, 'rotateViaProvider', { credentialId: credId })
+      expect(again.ok ? '' : again.error.message).toContain('Run verify first')
+      expect(await ids('reports-deployer')).toHaveLength(2)
+
+      const settled = await svc.verifyCredential({ credentialId: credId })
+      expect(settled.result).toBe('settled-not-rotated')
+      expect(settled.message).toContain(`AWS created the access key ${stray}`)
+      expect(settled.message).toContain('never shows it again')
+      expect(settled.message).toContain('Your stored key is unchanged and still works')
+      expect(settled.message).toContain(`Delete ${stray}`)
+      expect(settled.message).not.toContain(key.SecretAccessKey!)
+      const cred = await svc.getCredential({ id: credId })
+      expect(cred).toMatchObject({ rotationState: 'settled', status: 'active' })
+      expect(svc.readValue(credId, secretField.id)).toBe(key.SecretAccessKey)
+      expect((await svc.verifyCredential({ credentialId: credId })).result).toBe('valid')
+      // The stray key is offered for deletion (window button, due report), never deleted on its own.
+      expect(await svc.openRevokes()).toMatchObject({
+        [credId]: { source: 'provider', providerName: 'AWS IAM' },
+      })
+      const synced = await svc.syncProviders({ appId: app.id })
+      expect(synced[0]!.added).toBe(0)
+      expect(await ids('reports-deployer')).toHaveLength(2)
+
+      const done = await svc.finishProviderRotation({ credentialId: credId })
+      expect(done.message).toBe(
+        `Deleted the unusable key ${stray} at AWS IAM; your stored key is unchanged. You can rotate again.`,
+      )
+      expect(await ids('reports-deployer')).toEqual([key.AccessKeyId])
+      expect(await svc.openRevokes()).toEqual({})
+      // And the next rotation works.
+      const out = await svc.rotateViaProvider({ credentialId: credId })
+      expect(out.strategy).toBe('single')
+      expect(await ids('reports-deployer')).toHaveLength(1)
+    } finally {
+      await v.cleanup()
+      await proxy.close()
     }
   })
 })

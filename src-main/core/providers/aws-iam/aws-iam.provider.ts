@@ -301,13 +301,17 @@ export class AwsIamProvider implements ProviderAdapter {
         detail: 'No new access key exists: the rotation did not happen. You can rotate again.',
       }
     }
+    // CreateAccessKey leaves the old key alone: the stored key still works. Only the new key is unusable.
+    const stray = fresh[0]?.remoteId ?? ''
     return {
-      state: 'rotated',
-      newRemoteId: fresh[0]?.remoteId ?? null,
+      state: 'not-rotated',
+      newRemoteId: null,
       recoveredSecret: null,
+      strayRemoteId: stray,
       detail:
-        `AWS created the access key ${fresh[0]?.remoteId ?? ''}, but its secret never reached Keyshelf and AWS never ` +
-        `shows it again. Delete that key in ${CONSOLE} (nobody holds its secret), then rotate again.`,
+        `AWS created the access key ${stray}, but its secret never reached Keyshelf and AWS never shows it again. ` +
+        `Your stored key is unchanged and still works. Delete ${stray} (nobody can use it) with ` +
+        `"Delete unusable key" or keyshelf key finish-rotation, or in ${CONSOLE}; then rotate again.`,
     }
   }
 

@@ -209,9 +209,23 @@ export class SendgridProvider implements ProviderAdapter {
         detail: 'No new key with this name exists: the rotation did not happen. You can rotate again.',
       }
     }
+    const stray = twins[0]?.remoteId ?? ''
+    if (keys.some((k) => k.remoteId === pending.oldRemoteId)) {
+      // Create-then-delete stopped after the create: the stored key is untouched; only the new one is unusable.
+      return {
+        state: 'not-rotated',
+        newRemoteId: null,
+        recoveredSecret: null,
+        strayRemoteId: stray,
+        detail:
+          `SendGrid created the key ${stray}, but its value never reached Keyshelf and SendGrid never shows it ` +
+          `again. Your stored key is unchanged and still works. Delete ${stray} (nobody can use it) with ` +
+          `"Delete unusable key" or keyshelf key finish-rotation, or in ${DASHBOARD}; then rotate again.`,
+      }
+    }
     return {
       state: 'rotated',
-      newRemoteId: twins[0]?.remoteId ?? null,
+      newRemoteId: stray || null,
       recoveredSecret: null,
       detail:
         'SendGrid created the new key, but its value never reached Keyshelf and SendGrid never shows it again. ' +

@@ -11,8 +11,13 @@ import { messageOf } from '../../lib/api.client'
 import { KeysTable, type KeyAction } from '../keys/KeysTable'
 import { ProvidersDialog } from '../providers/ProvidersDialog'
 import { RotateViaProviderDialog } from '../providers/RotateViaProviderDialog'
+import { GuidedRotationDialog } from '../providers/GuidedRotationDialog'
+import { useCheckKeys } from '../providers/use-check-keys.hook'
+import { useRevokeAction } from '../providers/revoke-due'
+import { ProgressLine } from '../../components/ProgressLine'
 import { ExportDialog } from '../transfer/ExportDialog'
 import { ImportDialog } from '../transfer/ImportDialog'
+import { TeamMeta } from '../teams/TeamMeta'
 import { useShell } from '../shell/shell.context'
 import { TRASH_PROMISE } from '../trash/trash-text'
 import { useUndoDelete } from '../trash/use-undo-delete.hook'
@@ -109,7 +114,13 @@ export function AppPage({
     | null
     | { kind: 'export' | 'import' | 'providers' }
     | { kind: 'rotate-provider'; credential: CredentialView }
+    | { kind: 'guided'; credential: CredentialView; dashboardUrl?: string | undefined }
   >(null)
+  // providers: last checks and old keys to revoke, shown on the rows; "Check keys".
+  const checks = useLoad(() => call('lastKeyChecks', {}), `${appId}:${version}`)
+  const revokes = useLoad(() => call('openRevokes', {}), `${appId}:${version}`)
+  const checking = useCheckKeys(appId, changed)
+  const revokeAction = useRevokeAction()
 
   useEffect(() => {
     onEnvironment(env)
@@ -146,8 +157,20 @@ export function AppPage({
     const connected = (conns.data ?? []).some((x) => x.provider === c.provider)
     if (action === 'rotate' && connected && c.providerCredentialId)
       setLocal({ kind: 'rotate-provider', credential: c })
-    else if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
-    else if (action === 'verify') verify(c)
+    else if (action === 'rotate' && c.fields.length === 1 && c.fields[0]?.kind === 'secret') {
+      // One secret of a provider without API rotation that the catalogue knows (Stripe, OpenAI…): guided.
+      // Pairs (an id with its secret) keep the dialog that takes every field.
+      call('guidedRotationPlan', { credentialId: c.id })
+        .then((plan) =>
+          plan.dashboardUrl
+            ? setLocal({ kind: 'guided', credential: c })
+            : openDialog({ kind: 'rotate', credential: c }),
+        )
+        .catch(() => openDialog({ kind: 'rotate', credential: c }))
+    } else if (action === 'rotate') openDialog({ kind: 'rotate', credential: c })
+    else if (action === 'finish-rotation' || action === 'revoke-done') {
+      revokeAction({ credentialId: c.id, name: c.name, revoke: revokes.data?.[c.id] ?? null })
+    } else if (action === 'verify') verify(c)
     else if (action === 'history') openDialog({ kind: 'history', credential: c })
     else if (action === 'edit' && env) openDialog({ kind: 'credential', environment: env, credential: c })
     else if (action === 'delete') {
@@ -182,9 +205,20 @@ export function AppPage({
             <span className="meta-item">
               {plural(app.environmentCount, 'environment')} · {plural(app.credentialCount, 'key')}
             </span>
+            <TeamMeta appId={app.id} />
           </div>
         </div>
         <div className="header-actions">
+          <button
+            type="button"
+            className="btn btn-sm"
+            disabled={checking.busy}
+            onClick={() => void checking.run()}
+            title="Ask each key’s provider, read-only, whether it still accepts the key"
+          >
+            {checking.busy ? <span className="spinner" aria-hidden /> : <Icon name="shield" size="sm" />}
+            Check keys
+          </button>
           <button type="button" className="btn btn-sm" onClick={() => setLocal({ kind: 'providers' })}>
             <Icon name="plug" size="sm" />
             Providers
@@ -225,6 +259,8 @@ export function AppPage({
           </button>
         </div>
       </header>
+
+      {checking.busy ? <ProgressLine event={checking.progress} fallback="Checking keys" /> : null}
 
       {envs.data && environments.length === 0 ? (
         <div className="card">
@@ -383,6 +419,8 @@ export function AppPage({
                 clipboardSeconds={prefs.clipboardClearSeconds}
                 focusFieldId={focusFieldId}
                 onAction={onKeyAction}
+                checks={checks.data}
+                revokes={revokes.data}
               />
             ) : null}
             {creds.error ? <p className="field-error">{creds.error}</p> : null}
@@ -417,6 +455,21 @@ export function AppPage({
             setLocal(null)
             verify(c)
           }}
+          onManual={() => {
+            const c = local.credential
+            setLocal(null)
+            openDialog({ kind: 'rotate', credential: c })
+          }}
+          onGuided={(dashboardUrl) =>
+            setLocal({ kind: 'guided', credential: local.credential, dashboardUrl })
+          }
+        />
+      ) : null}
+      {local?.kind === 'guided' ? (
+        <GuidedRotationDialog
+          credential={local.credential}
+          dashboardUrl={local.dashboardUrl}
+          onClose={() => setLocal(null)}
           onManual={() => {
             const c = local.credential
             setLocal(null)

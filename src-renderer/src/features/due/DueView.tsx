@@ -12,6 +12,8 @@ import { usePageScroll } from '../../lib/use-page-scroll.hook'
 import { naturalCompare } from '../keys/keys-order'
 import { useShell, type Route } from '../shell/shell.context'
 import { buildDueRows, type DueRow } from './due-rows'
+import { RevokeDueNote, useRevokeAction } from '../providers/revoke-due'
+import { ReportExportDialog } from './ReportExportDialog'
 
 const HEIGHT = { group: 44, app: 34, item: 54 } as const
 const NARROW_BELOW = 760
@@ -20,13 +22,18 @@ const DueItemRow = memo(function DueItemRow({
   item,
   onRotate,
   onOpen,
+  onRevoke,
 }: {
   item: DueItem
   onRotate: (item: DueItem) => void
+  onRevoke: (item: DueItem) => void
   onOpen: (route: Route) => void
 }) {
   const [now] = useState(() => Date.now())
   const overlap = item.overlapUntil && item.overlapUntil > now ? item.overlapUntil : null
+  // providers: only an old key to revoke (the rotation itself is not due): one action, its date.
+  const st = item.rotation.status
+  const revokeOnly = Boolean(item.revoke) && st !== 'overdue' && st !== 'expired' && st !== 'due-soon'
   return (
     <div className="due-item" data-testid="due-row" data-status={item.rotation.status}>
       <div className="cell-key">
@@ -47,7 +54,9 @@ const DueItemRow = memo(function DueItemRow({
       </button>
       <div className="status-stack">
         <StatusBadge rotation={item.rotation} expiresAt={item.expiresAt} />
-        {overlap ? (
+        {item.revoke ? (
+          <RevokeDueNote revoke={item.revoke} />
+        ) : overlap ? (
           <span
             className="overlap-note"
             title={`The previous value stays valid until ${formatDateTime(overlap)}: revoke it then`}
@@ -60,14 +69,26 @@ const DueItemRow = memo(function DueItemRow({
         className="date-cell"
         title={item.lastRotatedAt ? `Last rotated ${formatDate(item.lastRotatedAt)}` : 'Never rotated'}
       >
-        {item.rotation.governingAt ? formatDate(item.rotation.governingAt) : '—'}
+        {revokeOnly && item.revoke
+          ? formatDate(item.revoke.dueAt)
+          : item.rotation.governingAt
+            ? formatDate(item.rotation.governingAt)
+            : '—'}
       </span>
       <div className="row-actions">
-        <button type="button" className="btn btn-sm" onClick={() => onRotate(item)}>
-          <Icon name="rotate" size="sm" />
-          Rotate
-          <span className="sr-only"> {item.name}</span>
-        </button>
+        {item.revoke ? (
+          <button type="button" className="btn btn-sm" onClick={() => onRevoke(item)}>
+            {item.revoke.source === 'provider' ? 'Revoke old key' : 'Mark revoked'}
+            <span className="sr-only"> {item.name}</span>
+          </button>
+        ) : null}
+        {revokeOnly ? null : (
+          <button type="button" className="btn btn-sm" onClick={() => onRotate(item)}>
+            <Icon name="rotate" size="sm" />
+            Rotate
+            <span className="sr-only"> {item.name}</span>
+          </button>
+        )}
       </div>
     </div>
   )
@@ -83,6 +104,7 @@ export function DueView() {
   const report = useLoad(() => call('dueReport', {}), String(version))
   const items: DueItem[] = useMemo(() => report.data ?? [], [report.data])
   const [filter, setFilter] = useState('')
+  const [exporting, setExporting] = useState<'calendar' | 'report' | null>(null)
   const query = useDeferredValue(filter)
   const counts = useMemo(() => {
     const c = { overdue: 0, expired: 0, soon: 0 }
@@ -122,12 +144,16 @@ export function DueView() {
     [openDialog, toast],
   )
   const onRotate = useMemo(() => (item: DueItem) => void rotate(item), [rotate])
+  const onRevoke = useRevokeAction()
 
   const renderRow = (row: DueRow) => {
     if (row.kind === 'group')
       return (
         <h2 className={`due-group due-group-${row.status}`} data-testid="due-group">
-          <span className={`dot dot-${row.status === 'due-soon' ? 'warn' : 'danger'}`} aria-hidden="true" />
+          <span
+            className={`dot dot-${row.status === 'due-soon' || row.status === 'revoke' ? 'warn' : 'danger'}`}
+            aria-hidden="true"
+          />
           {row.title}
           <span className="muted">{row.count}</span>
         </h2>
@@ -139,7 +165,7 @@ export function DueView() {
           <span className="muted">{plural(row.count, 'key')}</span>
         </h3>
       )
-    return <DueItemRow item={row.item} onRotate={onRotate} onOpen={navigate} />
+    return <DueItemRow item={row.item} onRotate={onRotate} onOpen={navigate} onRevoke={onRevoke} />
   }
 
   return (
@@ -152,7 +178,17 @@ export function DueView() {
             Grouped by status and app, soonest first.
           </p>
         </div>
+        <div className="header-actions">
+          <button type="button" className="btn btn-sm" onClick={() => setExporting('calendar')}>
+            <Icon name="calendar" size="sm" />
+            Export calendar…
+          </button>
+          <button type="button" className="btn btn-sm" onClick={() => setExporting('report')}>
+            Export report…
+          </button>
+        </div>
       </header>
+      {exporting ? <ReportExportDialog mode={exporting} onClose={() => setExporting(null)} /> : null}
       {report.data ? (
         <div className="summary-cards">
           <div className={`summary-card ${counts.overdue ? 'danger' : ''}`}>

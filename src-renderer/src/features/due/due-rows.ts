@@ -2,15 +2,25 @@ import type { DueItem, RotationStatus } from '../../../../src-shared/model'
 
 /** One line of the Due view's virtual list: a status group heading, an app heading, or a key. */
 export type DueRow =
-  | { kind: 'group'; key: string; status: RotationStatus; title: string; count: number }
+  | { kind: 'group'; key: string; status: RotationStatus | 'revoke'; title: string; count: number }
   | { kind: 'app'; key: string; appName: string; count: number }
   | { kind: 'item'; key: string; item: DueItem }
 
-const GROUPS: { status: RotationStatus; title: string }[] = [
+const GROUPS: { status: RotationStatus | 'revoke'; title: string }[] = [
   { status: 'overdue', title: 'Overdue' },
   { status: 'expired', title: 'Expired' },
   { status: 'due-soon', title: 'Due soon' },
+  // providers: keys whose rotation is fine but whose old key still waits to be revoked.
+  { status: 'revoke', title: 'Old keys to revoke' },
 ]
+
+/** The group a due item belongs to: its rotation status, or 'revoke' for an old key to revoke only. */
+const groupOf = (i: DueItem): RotationStatus | 'revoke' =>
+  i.rotation.status === 'overdue' || i.rotation.status === 'expired' || i.rotation.status === 'due-soon'
+    ? i.rotation.status
+    : i.revoke
+      ? 'revoke'
+      : i.rotation.status
 
 const matches = (i: DueItem, terms: string[]): boolean => {
   if (terms.length === 0) return true
@@ -34,7 +44,7 @@ export function buildDueRows(
     const byApp = new Map<string, DueItem[]>()
     let count = 0
     for (const i of items) {
-      if (i.rotation.status !== g.status || !matches(i, terms)) continue
+      if (groupOf(i) !== g.status || !matches(i, terms)) continue
       const list = byApp.get(i.appName) ?? []
       list.push(i)
       byApp.set(i.appName, list)

@@ -12,7 +12,8 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react'
-import type { CredentialView, FieldView } from '../../../../src-shared/model'
+import type { CredentialView, FieldView, KeyCheckView, RevokeDue } from '../../../../src-shared/model'
+import { CheckBadge, ProviderBadge, RevokeNote } from '../providers/KeyRowExtras'
 import { Icon } from '../../components/Icon'
 import { StatusBadge } from '../../components/StatusBadge'
 import { call, messageOf } from '../../lib/api.client'
@@ -27,13 +28,17 @@ import { SecretValue } from './SecretValue'
 import { useSecretCopy } from './use-copy.hook'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
 
-export type KeyAction = 'rotate' | 'edit' | 'history' | 'delete' | 'verify'
+export type KeyAction =
+  'rotate' | 'edit' | 'history' | 'delete' | 'verify' | 'finish-rotation' | 'revoke-done'
 
 interface Row {
   credential: CredentialView
   field: FieldView
   first: boolean
   last: boolean
+  /** providers: the key's last read-only check and an old key waiting to be revoked. */
+  check?: KeyCheckView | undefined
+  revoke?: RevokeDue | undefined
 }
 
 /**
@@ -250,6 +255,11 @@ const KeyRow = memo(function KeyRow({
           ) : null}
           <span className={first ? 'sub' : 'sub cont'}>
             {f.label ? <span className="label-text">{f.label}</span> : null}
+            {first && c.owner ? (
+              <span className="owner-text" title={`Owner: ${c.owner}`} data-testid="key-owner">
+                owner: {c.owner}
+              </span>
+            ) : null}
             {mode === 'wide' ? (
               <span className={`kind ${f.kind === 'secret' ? 'kind-secret' : ''}`}>
                 {f.kind === 'secret' ? 'Secret' : 'Public'}
@@ -257,6 +267,7 @@ const KeyRow = memo(function KeyRow({
             ) : (
               envVar
             )}
+            {first && mode === 'narrow' ? <ProviderBadge credential={c} /> : null}
           </span>
         </div>
       </div>
@@ -323,26 +334,36 @@ const KeyRow = memo(function KeyRow({
                 </button>
               </>
             ) : (
-              <StatusBadge
-                rotation={c.rotation}
-                expiresAt={c.expiresAt}
-                intervalDays={c.rotationIntervalDays}
-              />
+              <span className="status-line">
+                <StatusBadge
+                  rotation={c.rotation}
+                  expiresAt={c.expiresAt}
+                  intervalDays={c.rotationIntervalDays}
+                />
+                <CheckBadge check={row.check} />
+              </span>
             )}
             {mode === 'narrow' ? (
               <span className="rotated-sub" title={rotatedTitle} data-testid="rotated">
                 {rotated}
               </span>
             ) : null}
-            <OverlapNote until={c.overlapUntil} />
+            {row.revoke ? (
+              <RevokeNote revoke={row.revoke} onAction={(a) => handlers.action(a, c)} />
+            ) : (
+              <OverlapNote until={c.overlapUntil} />
+            )}
           </div>
         ) : null}
       </div>
       {mode === 'wide' ? (
         <div role="gridcell" className="kcell kcell-date">
           {first ? (
-            <span title={rotatedTitle} data-testid="rotated">
-              {rotated}
+            <span className="date-stack">
+              <span title={rotatedTitle} data-testid="rotated">
+                {rotated}
+              </span>
+              <ProviderBadge credential={c} />
             </span>
           ) : null}
         </div>
@@ -451,7 +472,12 @@ export function KeysTable({
   focusFieldId,
   onAction,
   onSelect,
+  checks,
+  revokes,
 }: {
+  /** providers: last checks and old keys to revoke, by credential id. */
+  checks?: Record<string, KeyCheckView> | undefined
+  revokes?: Record<string, RevokeDue> | undefined
   credentials: CredentialView[]
   environmentName: string
   remaskSeconds: number
@@ -476,9 +502,11 @@ export function KeysTable({
           field,
           first: i === 0,
           last: i === c.fields.length - 1,
+          check: checks?.[c.id],
+          revoke: revokes?.[c.id],
         })),
       ),
-    [credentials, sort, dueOnly],
+    [credentials, sort, dueOnly, checks, revokes],
   )
   const varWidth = useMemo(() => envVarColumnWidth(rows), [rows])
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.field.id, i])), [rows])

@@ -60,17 +60,16 @@ function urlError(url: string): string | undefined {
 export function ConnectProviderForm({
   appId,
   defaultEnvironment,
-  busy,
   onBusy,
   onConnected,
-  onCancel,
+  formId,
 }: {
+  /** The dialog's footer holds this form's buttons (`form={formId}`): one set of buttons. */
+  formId: string
   appId: string
   defaultEnvironment: string
-  busy: boolean
   onBusy: (busy: boolean) => void
   onConnected: (r: { connection: ConnectionView; summary: SyncSummary }) => void
-  onCancel: () => void
 }) {
   const first = useRef<HTMLSelectElement>(null)
   const [provider, setProvider] = useState<SyncProvider>('novu')
@@ -139,7 +138,13 @@ export function ConnectProviderForm({
   }
 
   return (
-    <form className="form-stack card-inset" onSubmit={submit} noValidate aria-label="Connect a provider">
+    <form
+      id={formId}
+      className="form-stack card-inset"
+      onSubmit={submit}
+      noValidate
+      aria-label="Connect a provider"
+    >
       <div className="form-grid">
         <Field label="Provider">
           {(p) => (
@@ -285,15 +290,6 @@ export function ConnectProviderForm({
         ) : null}
       </div>
       <FormError message={error} />
-      <div className="row-end">
-        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? <span className="spinner" aria-hidden /> : <Icon name="plug" size="sm" />}
-          Connect and sync
-        </button>
-      </div>
     </form>
   )
 }

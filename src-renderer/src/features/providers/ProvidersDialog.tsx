@@ -15,6 +15,71 @@ import { useShell } from '../shell/shell.context'
 import { ConnectProviderForm, PROVIDER_NAMES } from './ConnectProviderForm'
 
 const NOTES_SHOWN = 4
+const CONNECT_FORM = 'connect-provider-form'
+
+type EnvChange = NonNullable<SyncSummary['environmentChanges']>[number]
+
+/**
+ * Environments whose URLs or region differ at the provider: never rewritten on their own; the user picks
+ * the provider's values or keeps their own, per environment.
+ */
+function EnvironmentChanges({ results, onApplied }: { results: SyncSummary[]; onApplied: () => void }) {
+  const [decided, setDecided] = useState<Set<string>>(() => new Set())
+  const [error, setError] = useState<string | null>(null)
+  const pending: (EnvChange & { provider: string })[] = results.flatMap((s) =>
+    (s.environmentChanges ?? []).map((c) => ({ ...c, provider: PROVIDER_NAMES[s.provider] })),
+  )
+  const open = pending.filter((c) => !decided.has(c.environmentId))
+  if (open.length === 0) return null
+  const decide = (id: string) => setDecided((d) => new Set(d).add(id))
+  return (
+    <section
+      className="callout warning"
+      aria-label="Environment settings at the provider"
+      data-testid="env-changes"
+    >
+      {open.map((c) => (
+        <div key={c.environmentId} className="form-stack">
+          <p>
+            {c.provider} says <strong>{c.name}</strong> uses{' '}
+            {[
+              c.apiUrl && `API ${c.apiUrl}`,
+              c.wsUrl && `WebSocket ${c.wsUrl}`,
+              c.region && `region ${c.region}`,
+            ]
+              .filter(Boolean)
+              .join(', ')}
+            . Keyshelf kept your settings.
+          </p>
+          <div className="row-end">
+            <button type="button" className="btn btn-sm" onClick={() => decide(c.environmentId)}>
+              Keep mine
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm btn-primary"
+              onClick={() => {
+                setError(null)
+                call('updateEnvironment', {
+                  id: c.environmentId,
+                  patch: { apiUrl: c.apiUrl, wsUrl: c.wsUrl, region: c.region },
+                })
+                  .then(() => {
+                    decide(c.environmentId)
+                    onApplied()
+                  })
+                  .catch((err: unknown) => setError(messageOf(err)))
+              }}
+            >
+              Use {c.provider}’s
+            </button>
+          </div>
+        </div>
+      ))}
+      <FormError message={error} />
+    </section>
+  )
+}
 
 /** "just now", "12 min ago", "3 h ago", else the date and time. */
 export function syncedAgo(ms: number, now = Date.now()): string {
@@ -205,13 +270,13 @@ export function ProvidersDialog({
           </section>
         ) : null}
         <FormError message={error} />
+        {!busy ? <EnvironmentChanges results={results} onApplied={changed} /> : null}
         {connecting ? (
           <ConnectProviderForm
+            formId={CONNECT_FORM}
             appId={appId}
             defaultEnvironment={defaultEnvironment ?? ''}
-            busy={connectBusy}
             onBusy={setConnectBusy}
-            onCancel={() => afterForm('connect')}
             onConnected={(r) => {
               setResults([r.summary])
               changed()
@@ -221,32 +286,45 @@ export function ProvidersDialog({
           />
         ) : null}
       </div>
-      <div className="dialog-footer">
-        {!connecting ? (
-          <button
-            ref={connectButton}
-            type="button"
-            className={`btn ${loaded && list.length === 0 ? 'btn-primary' : ''}`}
-            onClick={() => {
-              setError(null)
-              setConnecting(true)
-            }}
-          >
-            <Icon name="plus" size="sm" />
-            Connect provider
+      {connecting ? (
+        <div className="dialog-footer">
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={() => afterForm('connect')} disabled={connectBusy}>
+            Cancel
           </button>
-        ) : null}
-        <span className="spacer" />
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
-        {list.length > 0 ? (
-          <button ref={syncButton} type="button" className="btn btn-primary" disabled={busy} onClick={sync}>
-            {syncing ? <span className="spinner" aria-hidden /> : <Icon name="rotate" size="sm" />}
-            Sync now
+          <button type="submit" form={CONNECT_FORM} className="btn btn-primary" disabled={connectBusy}>
+            {connectBusy ? <span className="spinner" aria-hidden /> : <Icon name="plug" size="sm" />}
+            Connect and sync
           </button>
-        ) : null}
-      </div>
+        </div>
+      ) : (
+        <div className="dialog-footer">
+          {!connecting ? (
+            <button
+              ref={connectButton}
+              type="button"
+              className={`btn ${loaded && list.length === 0 ? 'btn-primary' : ''}`}
+              onClick={() => {
+                setError(null)
+                setConnecting(true)
+              }}
+            >
+              <Icon name="plus" size="sm" />
+              Connect provider
+            </button>
+          ) : null}
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+          {list.length > 0 ? (
+            <button ref={syncButton} type="button" className="btn btn-primary" disabled={busy} onClick={sync}>
+              {syncing ? <span className="spinner" aria-hidden /> : <Icon name="rotate" size="sm" />}
+              Sync now
+            </button>
+          ) : null}
+        </div>
+      )}
     </Dialog>
   )
 }

@@ -5,7 +5,7 @@ import { Dialog } from '../../components/Dialog'
 import { Field, FormError } from '../../components/Field'
 import { Icon } from '../../components/Icon'
 import { useToast } from '../../components/Toasts'
-import { call, messageOf } from '../../lib/api.client'
+import { ApiError, call, messageOf } from '../../lib/api.client'
 import { PROVIDER_LABELS, formatDateTime, plural } from '../../lib/format'
 import { useShell } from '../shell/shell.context'
 
@@ -45,9 +45,12 @@ export function RotateViaProviderDialog({
   onManual,
   onVerify,
   onClose,
+  onGuided,
 }: {
   credential: CredentialView
   environmentName?: string | undefined
+  /** The provider wants the new key made in its dashboard (Novu with an API key): the guided flow. */
+  onGuided?: (dashboardUrl: string | undefined) => void
   onManual: () => void
   onVerify: () => void
   onClose: () => void
@@ -60,6 +63,7 @@ export function RotateViaProviderDialog({
   const [error, setError] = useState<string | null>(null)
   const [unknown, setUnknown] = useState(credential.rotationState === 'unknown')
   const [outcome, setOutcome] = useState<ProviderRotationOutcome | null>(null)
+  const [guidedUrl, setGuidedUrl] = useState<string | null>(null)
   const name =
     credential.provider === 'manual' || credential.provider === 'other'
       ? 'the provider'
@@ -86,6 +90,9 @@ export function RotateViaProviderDialog({
       toast(`${credential.name} rotated at ${name}`)
     } catch (err) {
       setError(messageOf(err))
+      // Novu refuses API-key rotation ("API endpoint not available"): offer the dashboard, guided.
+      const d = err instanceof ApiError ? (err.details as { guided?: unknown; dashboardUrl?: unknown }) : null
+      if (d?.guided === 'rotate') setGuidedUrl(typeof d.dashboardUrl === 'string' ? d.dashboardUrl : '')
       changed()
       // A lost answer leaves the key in "rotation unknown": offer Verify right here.
       try {
@@ -229,9 +236,16 @@ export function RotateViaProviderDialog({
         <FormError message={error} />
       </div>
       <div className="dialog-footer">
-        <button type="button" className="btn btn-ghost" onClick={onManual}>
-          Paste a new value instead
-        </button>
+        {guidedUrl !== null && onGuided ? (
+          <button type="button" className="btn btn-primary" onClick={() => onGuided(guidedUrl || undefined)}>
+            <Icon name="link" size="sm" />
+            Rotate in the dashboard
+          </button>
+        ) : (
+          <button type="button" className="btn btn-ghost" onClick={onManual}>
+            Paste a new value instead
+          </button>
+        )}
         <span className="spacer" />
         <button type="button" className="btn" onClick={onClose} data-autofocus>
           Cancel

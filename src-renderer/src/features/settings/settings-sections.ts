@@ -3,6 +3,7 @@ import { GeneralSection } from './sections/GeneralSection'
 import { SecuritySection } from './sections/SecuritySection'
 import { CliAccessSection } from './sections/CliAccessSection'
 import { BackupSection } from './sections/BackupSection'
+import { TeamsSection } from './sections/TeamsSection'
 
 /** The pages of Settings, in the order shown. Add a section with one line here. */
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
@@ -29,5 +30,11 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     label: 'CLI access',
     description: 'Let the keyshelf command use this window’s unlocked vault (off by default).',
     Component: CliAccessSection,
+  },
+  {
+    id: 'teams',
+    label: 'Teams',
+    description: 'Team spaces on OpenBao or HashiCorp Vault: shared keys and rotation deadlines.',
+    Component: TeamsSection,
   },
 ]

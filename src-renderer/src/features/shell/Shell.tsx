@@ -20,6 +20,7 @@ import { CommandPalette } from '../search/CommandPalette'
 import { SettingsDialog } from '../settings/SettingsDialog'
 import { ShellContext, type DialogState, type Route, type ShellContextValue } from './shell.context'
 import { Sidebar } from './Sidebar'
+import { TeamPullStatus } from '../teams/TeamPullStatus'
 import { TrashView } from '../trash/TrashView'
 
 /** The skip link's target: the focused row of the keys table (or the Due list), else the page heading. */
@@ -243,6 +244,7 @@ export function Shell({
               </button>
             </div>
           ) : null}
+          <TeamPullStatus onPulled={changed} />
           <div className="main-scroll">
             {effective.view === 'due' ? <DueView /> : null}
             {effective.view === 'trash' ? <TrashView /> : null}

@@ -5,6 +5,7 @@ import { Icon } from '../../components/Icon'
 import { shortcutLabel } from '../../lib/shortcuts'
 import { TrashNavItem } from '../trash/TrashNavItem'
 import { useShell } from './shell.context'
+import { useTeamMarks } from '../teams/team-marks.hook'
 
 const AVATAR_COLORS = ['#4f46e5', '#0e7490', '#b45309', '#be185d', '#15803d', '#7c3aed', '#c2410c', '#1d4ed8']
 
@@ -36,7 +37,8 @@ function AppCounts({ app }: { app: AppSummary }) {
 
 /** Apps with a filter box and per-app attention badges; the Due view; search, settings and lock. */
 export function Sidebar({ counts, onLock }: { counts: DueCounts | null; onLock: () => void }) {
-  const { apps, route, navigate, openDialog } = useShell()
+  const { apps, route, navigate, openDialog, version } = useShell()
+  const teams = useTeamMarks(version)
   const [filter, setFilter] = useState('')
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase()
@@ -124,6 +126,12 @@ export function Sidebar({ counts, onLock }: { counts: DueCounts | null; onLock: 
                   {app.name.slice(0, 1)}
                 </span>
                 <span className="label">{app.name}</span>
+                {teams.apps[app.id] !== undefined ? (
+                  <span className="team-dot" title={`Team ${teams.apps[app.id]}`} data-testid="team-badge">
+                    <span aria-hidden="true">T</span>
+                    <span className="sr-only"> (team {teams.apps[app.id]})</span>
+                  </span>
+                ) : null}
                 <AppCounts app={app} />
               </button>
             </li>
