@@ -49,7 +49,7 @@ export function BackupSection({ onClose }: SettingsSectionProps) {
   const last = status.data?.last ?? null
   return (
     <div className="settings-form">
-      <div className="dialog-body form-stack">
+      <div className="dialog-body form-stack backup-body">
         <p className="field-hint">
           A backup is a copy of the whole vault, still encrypted with your master password. It is made safely
           while Keyshelf is in use and checked after it is written.
