@@ -76,6 +76,7 @@ export const COMMAND_NAMES = [
   'pullTeams',
   'teamMarks',
   'saveReport',
+  'rekey',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly Command[]
@@ -113,7 +114,7 @@ export function isProgressEvent(value: unknown): value is ProgressEvent {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
   return (
-    (v['task'] === 'sync' || v['task'] === 'import') &&
+    (v['task'] === 'sync' || v['task'] === 'import' || v['task'] === 'rekey') &&
     typeof v['label'] === 'string' &&
     typeof v['done'] === 'number' &&
     (v['total'] === null || typeof v['total'] === 'number')

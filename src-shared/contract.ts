@@ -65,6 +65,20 @@ const secretValue = z
     (s) => !LONE_SURROGATE.test(s),
     'Contains an unpaired UTF-16 surrogate, which cannot be stored exactly',
   )
+// trust: an empty value is stored only when the request says so (an unset variable, a slip of the mouse)
+/** `allowEmpty: true` lets a request store an empty value; without it main refuses one. */
+const allowEmpty = z.boolean().optional()
+const EMPTY_REFUSED = 'The value is empty. Tick "Allow empty" to store an empty value.'
+/** Adds an issue at `path` for every empty value when the request does not allow empty values. */
+function refuseEmpty(
+  allow: boolean | undefined,
+  values: { value?: string | undefined; path: (string | number)[] }[],
+  ctx: z.RefinementCtx,
+): void {
+  if (allow === true) return
+  for (const v of values)
+    if (v.value === '') ctx.addIssue({ code: 'custom', message: EMPTY_REFUSED, path: v.path })
+}
 const epochMs = z.number().int().min(0).max(8_640_000_000_000_000)
 const password = z.string().min(1, 'Required').max(1024)
 const tags = z.array(text(100)).max(50)
@@ -307,8 +321,16 @@ export const contract = {
         environmentId: id,
         ...credentialMeta,
         fields: z.array(fieldInputSchema).min(1).max(20),
+        allowEmpty,
       })
-      .strict(),
+      .strict()
+      .superRefine((v, ctx) =>
+        refuseEmpty(
+          v.allowEmpty,
+          v.fields.map((f, i) => ({ value: f.value, path: ['fields', i, 'value'] })),
+          ctx,
+        ),
+      ),
     output: out<CredentialView>(),
   },
   /**
@@ -335,14 +357,25 @@ export const contract = {
           .min(1)
           .max(20)
           .optional(),
+        allowEmpty,
       })
-      .strict(),
+      .strict()
+      .superRefine((v, ctx) =>
+        refuseEmpty(
+          v.allowEmpty,
+          (v.fields ?? []).map((f, i) => ({ value: f.value, path: ['fields', i, 'value'] })),
+          ctx,
+        ),
+      ),
     output: out<CredentialView>(),
   },
   deleteCredential: { input: z.object({ id }).strict(), output: out<null>() },
   /** Adds a field (e.g. the second half of a pair). */
   addField: {
-    input: z.object({ credentialId: id, ...fieldInputSchema.shape }).strict(),
+    input: z
+      .object({ credentialId: id, ...fieldInputSchema.shape, allowEmpty })
+      .strict()
+      .superRefine((v, ctx) => refuseEmpty(v.allowEmpty, [{ value: v.value, path: ['value'] }], ctx)),
     output: out<CredentialView>(),
   },
 
@@ -370,8 +403,16 @@ export const contract = {
           .min(0)
           .max(24 * 365)
           .optional(),
+        allowEmpty,
       })
-      .strict(),
+      .strict()
+      .superRefine((v, ctx) =>
+        refuseEmpty(
+          v.allowEmpty,
+          v.values.map((f, i) => ({ value: f.value, path: ['values', i, 'value'] })),
+          ctx,
+        ),
+      ),
     output: out<CredentialView>(),
   },
   /** Earlier versions, newest first, masked. */
@@ -547,6 +588,13 @@ export const contract = {
     input: z.object({ format: z.enum(REPORT_FILE_FORMATS), team: teamName.optional() }).strict(),
     output: out<ReportSaveResult>(),
   },
+
+  // trust
+  /**
+   * Replaces the vault's data key: every ciphertext re-sealed under a new random key in one transaction,
+   * quick unlock turned off, an audit entry kept. Needs the master password (WRONG_PASSWORD changes nothing).
+   */
+  rekey: { input: z.object({ password }).strict(), output: out<{ resealed: number }>() },
 
   getPreferences: { input: empty, output: out<Preferences>() },
   setPreferences: {

@@ -182,6 +182,11 @@ export interface DueCounts {
   total: number
   /** providers: old keys whose overlap has ended (counted only while unlocked: the reminders are sealed). */
   revoke?: number
+  /**
+   * False when the counts were read while locked: from plaintext columns that only the data key can
+   * authenticate (checked at unlock). True when computed from the unlocked, authenticated rows.
+   */
+  verified?: boolean
 }
 
 export interface DueItem {
@@ -374,7 +379,7 @@ export interface VerifyOutcome {
 
 /** A progress event for long work (sync, import), sent main -> renderer. Never carries a value. */
 export interface ProgressEvent {
-  task: 'sync' | 'import' | 'verify'
+  task: 'sync' | 'import' | 'verify' | 'rekey'
   label: string
   done: number
   total: number | null

@@ -231,9 +231,11 @@ export class KeyshelfCore implements VaultService {
   async changePassword(input: ParsedInput<'changePassword'>): Promise<null> {
     return this.session.changePassword(input)
   }
-  /** Rotates the vault's data key (CLI `keyshelf rekey`; not yet a contract command). */
-  async rekey(input: { password: string }): Promise<{ resealed: number }> {
-    return this.session.rekey(input)
+  /** Rotates the vault's data key (`keyshelf rekey`, Settings → Security), reporting progress as 'rekey'. */
+  async rekey(input: ParsedInput<'rekey'>): Promise<{ resealed: number }> {
+    return this.session.rekey(input, (done, total) =>
+      this.progress?.({ task: 'rekey', label: 'Re-encrypting every secret', done, total }),
+    )
   }
   async quickUnlockStatus(): Promise<QuickUnlockStatus> {
     return this.session.quickUnlockStatus()

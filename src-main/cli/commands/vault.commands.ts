@@ -380,6 +380,7 @@ export const vaultCommands: CliCommand[] = [
         lastRotatedAt: lastRotated(str(opts['last-rotated'])),
         ...(rotationIntervalDays !== undefined ? { rotationIntervalDays } : {}),
         fields: [{ label: str(opts.label) ?? '', envVar, kind: opts.public ? 'public' : 'secret', value }],
+        allowEmpty: opts['allow-empty'] === true,
       })
       const c = await core.createCredential(input)
       ctx.done(`Added ${app.name}/${environment.name}/${c.name} (${envVar}).`, {
@@ -415,6 +416,7 @@ export const vaultCommands: CliCommand[] = [
           envVar,
           kind: opts.public ? 'public' : 'secret',
           value,
+          allowEmpty: opts['allow-empty'] === true,
         }),
       )
       ctx.done(`Added ${envVar} to ${credential.name}.`, { key: credential.name, envVar })
@@ -611,6 +613,7 @@ export const vaultCommands: CliCommand[] = [
           credentialId: credential.id,
           values: [{ fieldId: field.id, value }],
           overlapHours,
+          allowEmpty: opts['allow-empty'] === true,
         }),
       )
       ctx.done(`Rotated ${path}; the previous value is in its history.`, { path, mode: 'manual' })
@@ -785,6 +788,9 @@ export const vaultCommands: CliCommand[] = [
         const c = await core.dueCounts()
         if (opts.json) ctx.out(JSON.stringify(c))
         else ctx.out(`${c.overdue} overdue, ${c.expired} expired, ${c.dueSoon} due soon`)
+        // Read without the key: plaintext columns nothing has authenticated yet (`keyshelf due` checks them).
+        if (c.verified === false)
+          ctx.err('Counts read before unlock; verified when you unlock (keyshelf due checks them).')
         return c.overdue + c.expired > 0 ? 2 : 0
       }
       const core = await ctx.unlocked()

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto'
 
 /** AES-256-GCM parameters: fixed, not configurable. */
 export const KEY_BYTES = 32
@@ -56,11 +56,32 @@ export function gcmDecrypt(
 }
 
 /**
- * Encrypts with a fresh random 96-bit nonce. Output: version byte | nonce | ciphertext | tag.
- * `aad` binds the ciphertext to where it is stored (table, row id, column).
+ * Random 96-bit nonces drawn from one CSPRNG buffer refilled 512 at a time: the same randomness as
+ * `randomBytes(12)` per seal, without a system call each (re-sealing a whole vault seals ~30,000 values).
  */
-export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string): Buffer {
-  const nonce = randomBytes(NONCE_BYTES)
+export class NoncePool {
+  private buf = Buffer.alloc(0)
+  private at = 0
+
+  /** A fresh random nonce (never handed out twice). */
+  next(): Buffer {
+    if (this.at + NONCE_BYTES > this.buf.length) {
+      this.buf = randomFillSync(Buffer.allocUnsafe(NONCE_BYTES * 512))
+      this.at = 0
+    }
+    const n = this.buf.subarray(this.at, this.at + NONCE_BYTES)
+    this.at += NONCE_BYTES
+    return n
+  }
+}
+
+/**
+ * Encrypts with a fresh random 96-bit nonce (from `nonces` when given, for bulk re-sealing). Output:
+ * version byte | nonce | ciphertext | tag. `aad` binds the ciphertext to where it is stored (table, row
+ * id, column).
+ */
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad: string, nonces?: NoncePool): Buffer {
+  const nonce = nonces ? nonces.next() : randomBytes(NONCE_BYTES)
   const { ciphertext, tag } = gcmEncrypt(key, nonce, plaintext, Buffer.from(aad, 'utf8'))
   return Buffer.concat([Buffer.of(FORMAT_VERSION), nonce, ciphertext, tag])
 }

@@ -6,9 +6,13 @@ export const NOTIFY_PERIOD_MS = 24 * 60 * 60 * 1000
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
 
+/** The line added when the counts were read while locked (plaintext the key has not checked yet). */
+export const UNVERIFIED_COUNTS_NOTE = 'Counts read before unlock; verified when you unlock.'
+
 /**
  * The notification text, e.g. "2 keys overdue, 3 due within 14 days"; null when nothing needs attention.
- * Expired keys are named separately ("1 expired") because rotating will not help them.
+ * Expired keys are named separately ("1 expired") because rotating will not help them. Counts read while
+ * locked (`verified: false`) get a second line saying so.
  */
 export function dueNoticeText(counts: DueCounts, warnDays: number): string | null {
   const parts: string[] = []
@@ -25,7 +29,8 @@ export function dueNoticeText(counts: DueCounts, warnDays: number): string | nul
   }
   const revoke = counts.revoke ?? 0
   if (revoke > 0) parts.push(`${plural(revoke, 'old key', 'old keys')} to revoke (overlap ended)`)
-  return parts.length === 0 ? null : parts.join(', ')
+  if (parts.length === 0) return null
+  return counts.verified === false ? `${parts.join(', ')}\n${UNVERIFIED_COUNTS_NOTE}` : parts.join(', ')
 }
 
 /** Whether a notification may be shown now: something is due and none was shown in the last period. */

@@ -54,19 +54,39 @@ export class DueModule {
     )
   }
 
-  /** Counts of overdue, due-soon and expired keys, read without unlocking (zeros when there is no vault). */
+  /**
+   * Counts of overdue, due-soon and expired keys (zeros when there is no vault). Unlocked: from the
+   * authenticated rows (each credential's sealed overview opened, so a forged plaintext status or date is
+   * VAULT_CORRUPT), `verified: true`. Locked: from the plaintext columns, which nothing can authenticate
+   * without the key, `verified: false` (the lock screen says so).
+   */
   dueCounts(): DueCounts {
-    if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0 }
-    const counts = countDue(
-      readRotationRows(this.kernel.database()),
-      this.kernel.clock(),
-      this.kernel.settings.get().warnDays,
-    )
-    // providers: revoke reminders are sealed, so they count only while the vault is unlocked.
+    if (!this.kernel.exists()) return { overdue: 0, dueSoon: 0, expired: 0, total: 0, verified: true }
+    const now = this.kernel.clock()
+    const warn = this.kernel.settings.get().warnDays
     if (this.kernel.unlocked) {
-      const revoke = countRevokesDue(this.kernel.session().repo, this.kernel.clock())
+      // Opening every overview authenticates each row's status and dates (10,000 keys: a few hundred ms
+      // once; the desktop's warm-up and the search index decrypt them anyway).
+      const counts: DueCounts = {
+        ...countDue(this.kernel.session().creds.values(), now, warn),
+        verified: true,
+      }
+      // providers: revoke reminders are sealed, so they count only while the vault is unlocked.
+      const revoke = countRevokesDue(this.kernel.session().repo, now)
       if (revoke > 0) counts.revoke = revoke
+      return counts
     }
-    return counts
+    return { ...countDue(readRotationRows(this.kernel.database()), now, warn), verified: false }
+  }
+
+  /**
+   * The counts for a status answer: locked, the unverified plaintext counts; unlocked, the verified counts
+   * only when every overview is already decrypted (else null, so unlock does not wait for 10,000
+   * decryptions; the window asks `dueCounts` next).
+   */
+  statusCounts(): DueCounts | null {
+    const s = this.kernel.peekSession()
+    if (s && !s.creds.warmed) return null
+    return this.dueCounts()
   }
 }

@@ -17,12 +17,15 @@ export class SessionModule {
     private readonly quick: QuickUnlock | undefined,
   ) {}
 
-  /** no-vault, locked or unlocked, with due counts (null when the file cannot be read). */
+  /**
+   * no-vault, locked or unlocked, with due counts: unverified while locked, verified once unlocked (null
+   * when the file cannot be read, or right after unlock before the overview is decrypted).
+   */
   async status(): Promise<VaultStatus> {
     if (!this.kernel.exists()) return { state: 'no-vault', due: null }
     let due: VaultStatus['due'] = null
     try {
-      due = this.due.dueCounts()
+      due = this.due.statusCounts()
     } catch (err) {
       // A corrupt file still reports "locked"; unlock then explains what is wrong.
       if (!(err instanceof KeyshelfError)) throw err
@@ -64,8 +67,11 @@ export class SessionModule {
    * Replaces the data key (see VaultKernel.rekey) and turns quick unlock off: its entry holds the old key,
    * which no longer opens the vault.
    */
-  async rekey(input: { password: string }): Promise<{ resealed: number }> {
-    const r = await this.kernel.rekey(input.password)
+  async rekey(
+    input: ParsedInput<'rekey'>,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ resealed: number }> {
+    const r = await this.kernel.rekey(input.password, onProgress)
     this.quick?.disable()
     return r
   }

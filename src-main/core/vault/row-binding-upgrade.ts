@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { AuthenticationFailedError, open, seal } from '../crypto/aead'
+import { AuthenticationFailedError, NoncePool, open, seal } from '../crypto/aead'
 import { VaultCorruptError } from '../errors'
 import {
   idColumnOf,
@@ -32,37 +32,44 @@ export function upgradeRowBinding(db: Database, encKey: Uint8Array): number {
     throw new VaultCorruptError('meta row_binding has an unknown value')
   }
   let count = 0
-  db.transaction(() => {
-    // Re-read inside the write lock: another process may have upgraded meanwhile.
-    if (rowBindingVersion(db) === ROW_BINDING_VERSION) return
-    for (const table of Object.keys(ROW_BINDING) as SealedTable[]) {
-      const { sealed } = ROW_BINDING[table]
-      const rows = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]
-      const sets = sealed.map((c) => `${c} = ?`).join(', ')
-      const idCol = idColumnOf(table)
-      const update = db.prepare(`UPDATE ${table} SET ${sets} WHERE ${idCol} = ?`)
-      for (const row of rows) {
-        const id = row[idCol] as string
-        const next = sealed.map((column) => {
-          let plain: Buffer
-          try {
-            plain = open(encKey, row[column] as Buffer, legacyAad(table, id, column))
-          } catch (err) {
-            if (err instanceof AuthenticationFailedError)
-              throw new VaultCorruptError(`${table} row ${id}, ${column}`)
-            throw err
-          }
-          if (table === 'rotation_journal') plain = withConnectionCopy(plain, row.connection_id)
-          count++
-          return seal(encKey, plain, rowAad(table, id, column, row))
-        })
-        update.run(...next, id)
+  const nonces = new NoncePool()
+  const cache = db.pragma('cache_size', { simple: true }) as number
+  db.pragma('cache_size = -65536') // 64 MiB for the one transaction that rewrites every page
+  try {
+    db.transaction(() => {
+      // Re-read inside the write lock: another process may have upgraded meanwhile.
+      if (rowBindingVersion(db) === ROW_BINDING_VERSION) return
+      for (const table of Object.keys(ROW_BINDING) as SealedTable[]) {
+        const { sealed } = ROW_BINDING[table]
+        const rows = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[]
+        const sets = sealed.map((c) => `${c} = ?`).join(', ')
+        const idCol = idColumnOf(table)
+        const update = db.prepare(`UPDATE ${table} SET ${sets} WHERE ${idCol} = ?`)
+        for (const row of rows) {
+          const id = row[idCol] as string
+          const next = sealed.map((column) => {
+            let plain: Buffer
+            try {
+              plain = open(encKey, row[column] as Buffer, legacyAad(table, id, column))
+            } catch (err) {
+              if (err instanceof AuthenticationFailedError)
+                throw new VaultCorruptError(`${table} row ${id}, ${column}`)
+              throw err
+            }
+            if (table === 'rotation_journal') plain = withConnectionCopy(plain, row.connection_id)
+            count++
+            return seal(encKey, plain, rowAad(table, id, column, row), nonces)
+          })
+          update.run(...next, id)
+        }
       }
-    }
-    db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ).run(MARKER, String(ROW_BINDING_VERSION))
-  }).immediate()
+      db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run(MARKER, String(ROW_BINDING_VERSION))
+    }).immediate()
+  } finally {
+    db.pragma(`cache_size = ${cache}`)
+  }
   return count
 }
 

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs'
 import type { ParsedInput } from '../../../src-shared/contract'
 import type { App, AuditEntry, AuditEvent, Environment, KdfParams } from '../../../src-shared/model'
 import { DEFAULT_KDF } from '../../../src-shared/model'
-import { AuthenticationFailedError, open, randomKey, seal } from '../crypto/aead'
+import { AuthenticationFailedError, open, randomKey } from '../crypto/aead'
 import { assertKdfParams } from '../crypto/kdf'
 import { deriveSubkeys, wipe, type SessionKeys } from '../crypto/subkeys'
 import { openDatabase } from '../db/open-database'
@@ -26,7 +26,16 @@ import {
   type VaultHeader,
 } from './vault-header'
 import { resealAll } from './rekey'
-import { upgradeRowBinding } from './row-binding-upgrade'
+import { rowBindingVersion, upgradeRowBinding } from './row-binding-upgrade'
+import { ROW_BINDING_VERSION } from './row-binding'
+import {
+  ensureStructureDigest,
+  KEY_CHECK_AAD,
+  keyCheckBlob,
+  StructureTracker,
+  verifyStructureDigest,
+  writeStructureDigest,
+} from './structure-digest'
 import { VaultRepository } from './vault.repository'
 
 /** What the core is built from. Only `src-main/index.ts`, the CLI and tests build one. */
@@ -38,9 +47,6 @@ export interface ServiceDeps {
   settings?: Settings
   logger?: Logger
 }
-
-const KEY_CHECK_TEXT = 'keyshelf key check v1'
-const KEY_CHECK_AAD = 'meta:key_check:value'
 
 /**
  * One unlocked vault: its keys, repository and the decrypted overview (apps, environments, credential
@@ -75,6 +81,8 @@ export class VaultKernel {
   private current: Session | null = null
   private readonly unlockHooks: (() => void)[] = []
   private readonly lockHooks: (() => void)[] = []
+  /** Keeps the sealed structure digest current on this connection while unlocked (structure-digest.ts). */
+  private readonly structure = new StructureTracker()
 
   constructor(deps: ServiceDeps) {
     this.vaultPath = deps.vaultPath
@@ -117,6 +125,7 @@ export class VaultKernel {
     this.lock()
     this.db?.close()
     this.db = null
+    this.structure.forget()
   }
 
   // ------------------------------------------------------------------ session
@@ -228,6 +237,7 @@ export class VaultKernel {
       s.creds.clear()
       s.revision++
       this.current = null
+      this.structure.detach()
       for (const hook of this.lockHooks) hook()
     }
     this.clipboard.clearIfOurs()
@@ -251,23 +261,37 @@ export class VaultKernel {
    * header re-wrapped in ONE transaction, with an audit entry. Needs the master password (WRONG_PASSWORD
    * writes nothing). An old copy of the file and an old password then open nothing written afterwards.
    */
-  async rekey(password: string): Promise<{ resealed: number }> {
+  async rekey(
+    password: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ resealed: number }> {
     const s = this.session()
     const header = readHeader(s.repo.db)
-    wipe(await unlockHeader(header, password)) // WRONG_PASSWORD before anything changes
     const dataKey = randomKey()
-    const next = await wrapNewKey(header, dataKey, password)
+    // The password check and the new wrap (fresh salt) are two Argon2 runs: in parallel (thread pool).
+    // A wrong password is WRONG_PASSWORD before anything is written; the new wrap is then dropped.
+    const [check, next] = await Promise.allSettled([
+      unlockHeader(header, password),
+      wrapNewKey(header, dataKey, password),
+    ])
+    if (check.status === 'rejected' || next.status === 'rejected') {
+      if (check.status === 'fulfilled') wipe(check.value)
+      wipe(dataKey)
+      throw check.status === 'rejected' ? check.reason : (next as PromiseRejectedResult).reason
+    }
+    wipe(check.value)
     const keys = deriveSubkeys(dataKey, header.vaultId)
     let resealed = 0
     try {
       this.write(s, () => {
-        resealed = resealAll(s.repo.db, s.keys, keys)
-        writeHeader(s.repo.db, next)
-        const check = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
-        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(check)
+        resealed = resealAll(s.repo.db, s.keys, keys, onProgress)
+        writeHeader(s.repo.db, next.value)
+        s.repo.db.prepare("UPDATE meta SET value = ? WHERE key = 'key_check'").run(keyCheckBlob(keys.enc))
         new VaultRepository(s.repo.db, keys).insertAudit(randomUUID(), this.clock(), 'rekey', null, {
           resealed,
         })
+        // The audit insert above was folded in under the old key: recompute under the new one, last.
+        writeStructureDigest(s.repo.db, keys.enc)
       })
     } catch (err) {
       wipe(dataKey, keys.enc, keys.fingerprint)
@@ -275,7 +299,7 @@ export class VaultKernel {
     }
     wipe(keys.enc, keys.fingerprint)
     this.lock()
-    this.startSession(next, dataKey)
+    this.startSession(next.value, dataKey)
     return { resealed }
   }
 
@@ -341,29 +365,37 @@ export class VaultKernel {
     this.write(s, () => this.audit(s, event, credentialId, details))
   }
 
-  /** The newest `limit` audit entries. */
+  /** The newest `limit` audit entries (the audit table is checked against the structure digest first). */
   auditLog(limit: number): AuditEntry[] {
-    return this.session().repo.listAudit(limit)
+    const s = this.session()
+    verifyStructureDigest(s.repo.db, s.keys.enc, ['audit'])
+    return s.repo.listAudit(limit)
   }
 
   // ------------------------------------------------------------------ overview
 
   /** Reloads apps, environments and credential rows (all outside the Trash) from the database. */
   reloadOverview(s: Session): void {
-    // Trashed rows are opened too (a forged deleted_at is VAULT_CORRUPT) but stay out of the overview.
-    s.apps = new Map(
-      s.repo
-        .loadApps()
-        .filter((a) => a.deletedAt === null)
-        .map(({ deletedAt: _d, ...a }) => [a.id, a]),
-    )
-    s.envs = new Map(
-      s.repo
-        .loadEnvironments()
-        .filter((e) => e.deletedAt === null && s.apps.has(e.appId))
-        .map(({ deletedAt: _d, ...e }) => [e.id, e]),
-    )
-    s.creds.load()
+    // One read transaction: the structure check and the loads see the same snapshot (another process may
+    // commit at any moment).
+    s.repo.db.transaction(() => {
+      // Rows deleted or moved without the key would silently vanish from their lists: refuse instead.
+      verifyStructureDigest(s.repo.db, s.keys.enc)
+      // Trashed rows are opened too (a forged deleted_at is VAULT_CORRUPT) but stay out of the overview.
+      s.apps = new Map(
+        s.repo
+          .loadApps()
+          .filter((a) => a.deletedAt === null)
+          .map(({ deletedAt: _d, ...a }) => [a.id, a]),
+      )
+      s.envs = new Map(
+        s.repo
+          .loadEnvironments()
+          .filter((e) => e.deletedAt === null && s.apps.has(e.appId))
+          .map(({ deletedAt: _d, ...e }) => [e.id, e]),
+      )
+      s.creds.load()
+    })()
     s.revision++
   }
 
@@ -408,14 +440,14 @@ export class VaultKernel {
       revision: 0,
     }
     try {
+      const older = rowBindingVersion(db) < ROW_BINDING_VERSION
       upgradeRowBinding(db, keys.enc) // first unlock after the row-binding upgrade: one transaction
+      // First unlock of a vault without a structure digest (new, or older code): written now.
+      ensureStructureDigest(db, keys.enc, older)
+      this.structure.attach(db, keys.enc)
       this.reloadOverview(s)
-      const check = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get()
-      if (!check) {
-        const blob = seal(keys.enc, Buffer.from(KEY_CHECK_TEXT), KEY_CHECK_AAD).toString('base64')
-        db.prepare("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(blob)
-      }
     } catch (err) {
+      this.structure.detach()
       wipe(dataKey, keys.enc, keys.fingerprint)
       throw err
     }

@@ -469,10 +469,12 @@ describe('due', () => {
     // No password in the environment and nothing on stdin: counts still work.
     const counts = await v.ks(['due', '--counts', '--json'], { env: { KEYSHELF_PASSWORD: undefined } })
     expectCode(counts, 2)
-    expect(JSON.parse(counts.out)).toMatchObject({ overdue: 1, expired: 1 })
+    expect(JSON.parse(counts.out)).toMatchObject({ overdue: 1, expired: 1, verified: false })
     const plain = await v.ks(['due', '--counts'], { env: { KEYSHELF_PASSWORD: undefined } })
     expectCode(plain, 2)
     expect(plain.out).toMatch(/^1 overdue, 1 expired, 0 due soon/)
+    // Read without the key: the CLI says the counts are not verified yet.
+    expect(plain.err).toMatch(/^Counts read before unlock; verified when you unlock/m)
     expectCode(await v.ks(['due', '--within', 'soon']), 1)
   }, 120_000)
 })

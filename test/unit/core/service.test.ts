@@ -269,8 +269,9 @@ describe('rotation', () => {
       ['Soon', 'due-soon', 10],
     ])
     await v.svc.lock()
-    expect(await v.svc.dueCounts()).toEqual({ overdue: 1, dueSoon: 1, expired: 1, total: 3 })
-    expect((await v.svc.status()).due).toEqual({ overdue: 1, dueSoon: 1, expired: 1, total: 3 })
+    const locked = { overdue: 1, dueSoon: 1, expired: 1, total: 3, verified: false }
+    expect(await v.svc.dueCounts()).toEqual(locked)
+    expect((await v.svc.status()).due).toEqual(locked)
   })
 })
 

@@ -27,6 +27,13 @@ describe('dueNoticeText', () => {
   it('is null when nothing needs attention', () => {
     expect(dueNoticeText(counts(0, 0), 14)).toBeNull()
   })
+  it('says so on a second line when the counts were read while locked (unverified)', () => {
+    expect(dueNoticeText({ ...counts(2, 0), verified: false }, 14)).toBe(
+      '2 keys overdue\nCounts read before unlock; verified when you unlock.',
+    )
+    expect(dueNoticeText({ ...counts(2, 0), verified: true }, 14)).toBe('2 keys overdue')
+    expect(dueNoticeText({ ...counts(0, 0), verified: false }, 14)).toBeNull()
+  })
 })
 
 describe('shouldNotify', () => {

@@ -25,6 +25,8 @@ interface FieldDraft {
   envVar: string
   kind: FieldKind
   value: string
+  /** The user ticked "Allow empty": an empty input stores an empty value. */
+  allowEmpty: boolean
 }
 
 let draftSeq = 0
@@ -34,6 +36,7 @@ const draft = (f: Partial<FieldDraft>): FieldDraft => ({
   envVar: '',
   kind: 'secret',
   value: '',
+  allowEmpty: false,
   ...f,
 })
 
@@ -66,11 +69,13 @@ function ValueInput({
         aria-invalid={invalid}
         aria-describedby={describedBy}
         placeholder={
-          editing && draft.id
-            ? 'Unchanged: type to replace the value'
-            : secret
-              ? 'Paste the secret'
-              : 'Paste the value'
+          draft.allowEmpty && draft.value === ''
+            ? 'Stored as an empty value'
+            : editing && draft.id
+              ? 'Unchanged: type to replace the value'
+              : secret
+                ? 'Paste the secret'
+                : 'Paste the value'
         }
         onChange={(e) => onChange(e.target.value)}
       />
@@ -187,7 +192,8 @@ export function CredentialDialog({
     else if (seen.has(v)) errors[`fields.${i}.envVar`] = 'Already used by another field of this key.'
     else delete errors[`fields.${i}.envVar`]
     seen.set(v, i)
-    if (!f.id && f.value.length === 0) errors[`fields.${i}.value`] = 'Enter the value.'
+    if (!f.id && f.value.length === 0 && !f.allowEmpty)
+      errors[`fields.${i}.value`] = 'Enter the value, or tick "Allow empty".'
     else delete errors[`fields.${i}.value`]
   })
 
@@ -195,6 +201,9 @@ export function CredentialDialog({
     setFields((fs) => fs.map((f) => (f.key === key ? { ...f, ...patch } : f)))
     setServer({})
   }
+
+  // Main refuses an empty value unless the request says so: only when the user ticked the box for it.
+  const allowEmpty = fields.some((f) => f.allowEmpty && f.value === '')
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -212,8 +221,9 @@ export function CredentialDialog({
             label: f.label.trim(),
             envVar: f.envVar.trim(),
             kind: f.kind,
-            ...(f.value.length > 0 || !f.id ? { value: f.value } : {}),
+            ...(f.value.length > 0 || !f.id || f.allowEmpty ? { value: f.value } : {}),
           })),
+          allowEmpty,
         })
       } else {
         await call('createCredential', {
@@ -225,6 +235,7 @@ export function CredentialDialog({
             kind: f.kind,
             value: f.value,
           })),
+          allowEmpty,
         })
       }
       changed()
@@ -369,6 +380,17 @@ export function CredentialDialog({
                     />
                   )}
                 </Field>
+                <label className="check allow-empty">
+                  <input
+                    type="checkbox"
+                    checked={f.allowEmpty}
+                    onChange={(e) => update(f.key, { allowEmpty: e.target.checked })}
+                  />
+                  <span>
+                    Allow empty
+                    {editing && f.id ? ' (left blank, it empties this field)' : ''}
+                  </span>
+                </label>
               </div>
             ))}
             <div>

@@ -62,6 +62,8 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
   const { changed } = useShell()
   const toast = useToast()
   const [values, setValues] = useState<Record<string, string>>({})
+  // Field ids whose "Allow empty" box is ticked: an empty input then rotates to an empty value.
+  const [emptyOk, setEmptyOk] = useState<Record<string, boolean>>({})
   const [overlap, setOverlap] = useState(false)
   const [hours, setHours] = useState('24')
   const [touched, setTouched] = useState(false)
@@ -69,8 +71,9 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
   const [error, setError] = useState<string | null>(null)
 
   const errors: Record<string, string> = {}
-  const given = credential.fields.filter((f) => (values[f.id] ?? '').length > 0)
+  const given = credential.fields.filter((f) => (values[f.id] ?? '').length > 0 || emptyOk[f.id] === true)
   if (given.length === 0) errors['values'] = 'Enter at least one new value.'
+  const allowEmpty = given.some((f) => (values[f.id] ?? '') === '')
   const h = Number(hours)
   if (overlap && (!Number.isFinite(h) || h <= 0 || h > 24 * 365))
     errors['hours'] = 'Use a number of hours from 1 to 8760.'
@@ -86,6 +89,7 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
         credentialId: credential.id,
         values: given.map((f) => ({ fieldId: f.id, value: values[f.id] ?? '' })),
         ...(overlap ? { overlapHours: h } : {}),
+        allowEmpty,
       })
       changed()
       toast(`${credential.name} rotated. The old value is in its history.`)
@@ -116,14 +120,24 @@ export function RotateDialog({ credential, onClose }: { credential: CredentialVi
               error={touched && given.length === 0 ? errors['values'] : undefined}
             >
               {(p) => (
-                <NewValueInput
-                  id={p.id}
-                  secret={f.kind === 'secret'}
-                  value={values[f.id] ?? ''}
-                  invalid={p['aria-invalid']}
-                  describedBy={p['aria-describedby']}
-                  onChange={(v) => setValues((vs) => ({ ...vs, [f.id]: v }))}
-                />
+                <>
+                  <NewValueInput
+                    id={p.id}
+                    secret={f.kind === 'secret'}
+                    value={values[f.id] ?? ''}
+                    invalid={p['aria-invalid']}
+                    describedBy={p['aria-describedby']}
+                    onChange={(v) => setValues((vs) => ({ ...vs, [f.id]: v }))}
+                  />
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={emptyOk[f.id] === true}
+                      onChange={(e) => setEmptyOk((m) => ({ ...m, [f.id]: e.target.checked }))}
+                    />
+                    <span>Allow empty</span>
+                  </label>
+                </>
               )}
             </Field>
           ))}

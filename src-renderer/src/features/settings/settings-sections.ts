@@ -16,7 +16,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   {
     id: 'security',
     label: 'Security',
-    description: 'Quick unlock and the master password.',
+    description: 'Quick unlock, the master password and the vault key.',
     Component: SecuritySection,
   },
   {

@@ -29,6 +29,11 @@ function DueSummary({ status, warnDays }: { status: VaultStatus; warnDays: numbe
       <Icon name="clock" />
       <div>
         <strong>{parts.join(', ')}.</strong> Unlock to review and rotate them.
+        {due.verified === false ? (
+          <div className="due-unverified" data-testid="unlock-due-unverified">
+            Counts read before unlock; verified when you unlock.
+          </div>
+        ) : null}
       </div>
     </div>
   )

@@ -5,6 +5,7 @@ import { SecretInput } from '../../../components/SecretInput'
 import { useToast } from '../../../components/Toasts'
 import { ApiError, call, messageOf } from '../../../lib/api.client'
 import type { SettingsSectionProps } from '../settings-section'
+import { RekeyBlock } from './RekeyBlock'
 
 const wrongPassword = (err: unknown, text: string) =>
   err instanceof ApiError && err.code === 'WRONG_PASSWORD' ? text : messageOf(err)
@@ -172,6 +173,7 @@ export function SecuritySection({ onClose }: SettingsSectionProps) {
       <div className="dialog-body form-stack">
         <QuickUnlockForm />
         <ChangePasswordForm />
+        <RekeyBlock />
       </div>
       <div className="dialog-footer">
         <button type="button" className="btn" onClick={onClose}>
