@@ -64,6 +64,10 @@ export const COMMAND_NAMES = [
   'gitignoreLastExport',
   'importPreview',
   'importApply',
+  // backup
+  'backupNow',
+  'backupStatus',
+  'keyActivity',
   // teams
   'listTeams',
   'connectTeam',

@@ -580,6 +580,17 @@ export const contract = {
     output: out<ImportResult>(),
   },
 
+  // backup: Settings › Backup (main picks the file through the native dialog) and a key's activity
+  /** Asks main for a path (native save dialog), copies the vault with the online backup API, verifies the copy. */
+  backupNow: { input: empty, output: out<BackupResult>() },
+  /** The last backup made from the window (sealed in the vault's meta), or null. */
+  backupStatus: { input: empty, output: out<{ last: LastBackup | null }>() },
+  /** One key's audit entries (reveals, copies, exports, rotations, syncs…), newest first; never a value. */
+  keyActivity: {
+    input: z.object({ credentialId: id, limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    output: out<AuditEntry[]>(),
+  },
+
   // teams (issue 12)
   /** The connected teams (no token). */
   listTeams: { input: empty, output: out<TeamSummary[]>() },
@@ -612,6 +623,17 @@ export const contract = {
     output: out<Preferences>(),
   },
 } as const
+
+// backup
+/** The last verified backup made from the window (no path: only the file name). */
+export interface LastBackup {
+  at: number
+  fileName: string
+  bytes: number
+}
+/** What "Back up now…" did: cancelled in the dialog, or a verified copy. */
+export type BackupResult =
+  { cancelled: true } | ({ cancelled: false; verified: true; path: string } & LastBackup)
 
 /** An app with its attention counts, for the sidebar. */
 export interface AppSummary extends App {

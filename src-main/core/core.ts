@@ -1,4 +1,5 @@
 import type { AppSummary, ParsedInput, SearchIndexData, VaultService } from '../../src-shared/contract'
+import type { BackupResult, LastBackup } from '../../src-shared/contract' // backup
 import type {
   App,
   AuditEntry,
@@ -50,6 +51,8 @@ import { RotationModule, type RotateOptions } from './modules/rotation.module'
 import { SearchModule } from './modules/search.module'
 import { SessionModule } from './modules/session.module'
 import { TrashModule } from './modules/trash.module'
+import { KeyActivityModule } from './modules/key-activity.module' // backup
+import { WindowBackup } from './backup/window-backup.module' // backup
 import { ValuesModule } from './modules/values.module'
 import { createProviderRegistry } from './providers/provider.registry'
 import type { ProviderAdapter, ProviderDeps } from './providers/provider.types'
@@ -129,6 +132,9 @@ export class KeyshelfCore implements VaultService {
   readonly teamCommands: TeamCommands
   /** The Trash for apps and environments: move, list, restore, delete forever, purge after 30 days. */
   readonly trash: TrashModule
+  /** backup: Settings › Backup and a key's activity. */
+  readonly backup: WindowBackup
+  readonly activity: KeyActivityModule
 
   constructor(deps: CoreDeps) {
     const kernel = new VaultKernel(deps)
@@ -148,6 +154,8 @@ export class KeyshelfCore implements VaultService {
     this.finder = new SearchModule(kernel)
     this.addressing = new AddressingModule(kernel)
     this.trash = new TrashModule(kernel)
+    this.backup = new WindowBackup(kernel, deps.dialogs)
+    this.activity = new KeyActivityModule(kernel)
     this.env = new EnvWorkflows(this)
     this.envCommands = new EnvCommands(this.env, {
       clipboard: kernel.clipboard,
@@ -430,6 +438,16 @@ export class KeyshelfCore implements VaultService {
   /** Records an audit event from a client (export, run, sync); details must never contain values. */
   recordAudit(event: AuditEvent, credentialId: string | null, details: Record<string, unknown>): void {
     this.kernel.recordAudit(event, credentialId, details)
+  }
+  // backup (backup/window-backup.module, modules/key-activity.module)
+  async backupNow(): Promise<BackupResult> {
+    return this.backup.backupNow()
+  }
+  async backupStatus(): Promise<{ last: LastBackup | null }> {
+    return this.backup.status()
+  }
+  async keyActivity(input: ParsedInput<'keyActivity'>): Promise<AuditEntry[]> {
+    return this.activity.keyActivity(input)
   }
   async getPreferences(): Promise<Preferences> {
     return this.kernel.settings.get()

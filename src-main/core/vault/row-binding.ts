@@ -74,7 +74,7 @@ export function idColumnOf(table: SealedTable): string {
  * Rows of the `meta` table whose `value` is sealed (base64 of an AES-GCM ciphertext; AAD {@link metaAad}).
  * Every module that keeps a sealed meta row names its key here, so `rekey` re-seals it too.
  */
-export const SEALED_META_KEYS = ['export_targets', 'guided_reminders', 'key_checks'] as const
+export const SEALED_META_KEYS = ['export_targets', 'guided_reminders', 'key_checks', 'last_backup'] as const
 
 /** A sealed `meta` row's key. */
 export type SealedMetaKey = (typeof SEALED_META_KEYS)[number]

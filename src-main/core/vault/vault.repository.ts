@@ -562,16 +562,26 @@ export class VaultRepository {
     )
   }
 
-  listAudit(limit: number): {
+  /** The newest `limit` audit entries, of one credential when `credentialId` is given. */
+  listAudit(
+    limit: number,
+    credentialId?: string,
+  ): {
     id: string
     at: number
     event: AuditEvent
     credentialId: string | null
     details: Record<string, unknown>
   }[] {
-    const rows = this.stmt(
-      'SELECT id, seq, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?',
-    ).all(limit) as {
+    const rows = (
+      credentialId === undefined
+        ? this.stmt(
+            'SELECT id, seq, at, event, credential_id, details_enc FROM audit ORDER BY seq DESC LIMIT ?',
+          ).all(limit)
+        : this.stmt(
+            'SELECT id, seq, at, event, credential_id, details_enc FROM audit WHERE credential_id = ? ORDER BY seq DESC LIMIT ?',
+          ).all(credentialId, limit)
+    ) as {
       id: string
       seq: number
       at: number

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState, type KeyboardEvent } from 'react'
 import type { CredentialView, VersionFieldView, VersionView } from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
 import { EmptyState } from '../../components/EmptyState'
@@ -8,6 +8,7 @@ import { call, messageOf } from '../../lib/api.client'
 import { formatDateTime, maskedText } from '../../lib/format'
 import { useLoad } from '../../lib/use-load.hook'
 import { useShell } from '../shell/shell.context'
+import { KeyActivityList } from './KeyActivityList'
 import type { RevealStore } from './reveal-store'
 import { useRevealStore, useRevealToggle, useRevealed, useSecondsLeft } from './use-reveal.hook'
 
@@ -74,8 +75,39 @@ function VersionField({
   )
 }
 
-/** Earlier versions, newest first, each value masked with its own Show (re-masks like the table). */
-export function HistoryDialog({ credential, onClose }: { credential: CredentialView; onClose: () => void }) {
+type HistoryTab = 'versions' | 'activity'
+const TABS: { id: HistoryTab; label: string }[] = [
+  { id: 'versions', label: 'Versions' },
+  { id: 'activity', label: 'Activity' },
+]
+
+/**
+ * A key's history in two tabs: earlier versions, newest first, each value masked with its own Show
+ * (re-masks like the table); and its activity from the audit log (never a value).
+ */
+export function HistoryDialog({
+  credential,
+  onClose,
+  initialTab = 'versions',
+}: {
+  credential: CredentialView
+  onClose: () => void
+  initialTab?: HistoryTab
+}) {
+  const [tab, setTab] = useState<HistoryTab>(initialTab)
+  const tabRefs = useRef(new Map<HistoryTab, HTMLButtonElement>())
+  const onTabKey = (ev: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === tab)
+    let next: HistoryTab | undefined
+    if (ev.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length]?.id
+    else if (ev.key === 'ArrowLeft') next = TABS[(i - 1 + TABS.length) % TABS.length]?.id
+    else if (ev.key === 'Home') next = TABS[0]?.id
+    else if (ev.key === 'End') next = TABS[TABS.length - 1]?.id
+    if (!next) return
+    ev.preventDefault()
+    setTab(next)
+    tabRefs.current.get(next)?.focus()
+  }
   const { prefs } = useShell()
   const toast = useToast()
   const store = useRevealStore()
@@ -87,58 +119,87 @@ export function HistoryDialog({ credential, onClose }: { credential: CredentialV
     <Dialog
       wide
       title={`History of ${credential.name}`}
-      description="Values this key had before each rotation or edit. Overlapping values stay valid until the date shown."
+      description="Values this key had before each rotation or edit, and who used it when. Overlapping values stay valid until the date shown."
       onClose={onClose}
     >
       <div className="dialog-body">
-        {versions.loading && !versions.data ? (
-          <span className="spinner" aria-label="Loading history" />
-        ) : null}
-        {versions.error ? <p className="field-error">{versions.error}</p> : null}
-        {versions.data && versions.data.length === 0 ? (
-          <EmptyState icon="history" title="No earlier versions">
-            When you rotate this key or change a value, the previous value is kept here.
-          </EmptyState>
-        ) : null}
-        {versions.data && versions.data.length > 0 ? (
-          <ol className="versions" aria-label="Versions, newest first">
-            {versions.data.map((v) => (
-              <li key={v.id} className="version">
-                <div className="version-head">
-                  <span>
-                    <span className="when">{formatDateTime(v.createdAt)}</span>
-                    <span className="muted"> · {reasonText(v)}</span>
-                  </span>
-                  {v.validUntil !== null ? (
-                    <span className={`badge ${v.validUntil > openedAt ? 'badge-warn' : ''}`}>
-                      {v.validUntil > openedAt ? 'valid until' : 'overlap ended'}{' '}
-                      {formatDateTime(v.validUntil)}
-                    </span>
-                  ) : (
-                    <span className="badge no-dot">replaced</span>
-                  )}
-                </div>
-                <div className="version-fields">
-                  {v.fields.map((f) => (
-                    <VersionField
-                      key={f.fieldId}
-                      store={store}
-                      version={v}
-                      field={f}
-                      onToggle={() =>
-                        void toggle(
-                          `${v.id}:${f.fieldId}`,
-                          async () =>
-                            (await call('revealVersion', { versionId: v.id, fieldId: f.fieldId })).value,
-                        ).catch((err: unknown) => toast(messageOf(err), 'error'))
-                      }
-                    />
-                  ))}
-                </div>
-              </li>
-            ))}
-          </ol>
-        ) : null}
+        <div role="tablist" aria-label="History" className="tablist history-tabs" onKeyDown={onTabKey}>
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              ref={(el) => {
+                if (el) tabRefs.current.set(t.id, el)
+                else tabRefs.current.delete(t.id)
+              }}
+              type="button"
+              role="tab"
+              id={`history-tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`history-panel-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
+              className="tab"
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        {tab === 'activity' ? (
+          <section role="tabpanel" id="history-panel-activity" aria-labelledby="history-tab-activity">
+            <KeyActivityList credentialId={credential.id} />
+          </section>
+        ) : (
+          <section role="tabpanel" id="history-panel-versions" aria-labelledby="history-tab-versions">
+            {versions.loading && !versions.data ? (
+              <span className="spinner" aria-label="Loading history" />
+            ) : null}
+            {versions.error ? <p className="field-error">{versions.error}</p> : null}
+            {versions.data && versions.data.length === 0 ? (
+              <EmptyState icon="history" title="No earlier versions">
+                When you rotate this key or change a value, the previous value is kept here.
+              </EmptyState>
+            ) : null}
+            {versions.data && versions.data.length > 0 ? (
+              <ol className="versions" aria-label="Versions, newest first">
+                {versions.data.map((v) => (
+                  <li key={v.id} className="version">
+                    <div className="version-head">
+                      <span>
+                        <span className="when">{formatDateTime(v.createdAt)}</span>
+                        <span className="muted"> · {reasonText(v)}</span>
+                      </span>
+                      {v.validUntil !== null ? (
+                        <span className={`badge ${v.validUntil > openedAt ? 'badge-warn' : ''}`}>
+                          {v.validUntil > openedAt ? 'valid until' : 'overlap ended'}{' '}
+                          {formatDateTime(v.validUntil)}
+                        </span>
+                      ) : (
+                        <span className="badge no-dot">replaced</span>
+                      )}
+                    </div>
+                    <div className="version-fields">
+                      {v.fields.map((f) => (
+                        <VersionField
+                          key={f.fieldId}
+                          store={store}
+                          version={v}
+                          field={f}
+                          onToggle={() =>
+                            void toggle(
+                              `${v.id}:${f.fieldId}`,
+                              async () =>
+                                (await call('revealVersion', { versionId: v.id, fieldId: f.fieldId })).value,
+                            ).catch((err: unknown) => toast(messageOf(err), 'error'))
+                          }
+                        />
+                      ))}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            ) : null}
+          </section>
+        )}
       </div>
       <div className="dialog-footer">
         <button type="button" className="btn" onClick={onClose}>

@@ -2,6 +2,7 @@ import type { SettingsSection } from './settings-section'
 import { GeneralSection } from './sections/GeneralSection'
 import { SecuritySection } from './sections/SecuritySection'
 import { CliAccessSection } from './sections/CliAccessSection'
+import { BackupSection } from './sections/BackupSection'
 import { TeamsSection } from './sections/TeamsSection'
 
 /** The pages of Settings, in the order shown. Add a section with one line here. */
@@ -17,6 +18,12 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     label: 'Security',
     description: 'Quick unlock, the master password and the vault key.',
     Component: SecuritySection,
+  },
+  {
+    id: 'backup',
+    label: 'Backup',
+    description: 'An encrypted copy of the whole vault, verified after it is written.',
+    Component: BackupSection,
   },
   {
     id: 'cli-access',
