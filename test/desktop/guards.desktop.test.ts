@@ -197,7 +197,8 @@ describe('due notification', () => {
     await expect.poll(() => second.fx.notifications.filter((n) => n.shown).length).toBe(1)
     const note = second.fx.notifications[0]!
     expect(note.options.title).toBe('Keys need rotation')
-    expect(note.options.body).toBe('1 key expired')
+    // Read while locked: the counts come from plaintext columns, and the notice says so.
+    expect(note.options.body).toBe('1 key expired\nCounts read before unlock; verified when you unlock.')
     second.fx.powerMonitor.emit('resume') // waking up the same day: no second notice
     await new Promise((r) => setTimeout(r, 300))
     expect(second.fx.notifications).toHaveLength(1)

@@ -54,10 +54,10 @@ describe('trust in the window', () => {
     const now = vault.clock.now()
     await vault.core.createCredential(
       credential(prod.id, {
-        name: 'Stripe',
+        name: 'Payments',
         lastRotatedAt: now - 120 * DAY_MS,
         rotationIntervalDays: 90,
-        fields: [{ label: '', envVar: 'STRIPE_KEY', kind: 'secret', value: 'sk_live_stripe_0001' }],
+        fields: [{ label: '', envVar: 'PAYMENTS_TOKEN', kind: 'secret', value: 'pay_token_0001' }],
       }),
     )
     await vault.core.lock()
@@ -104,7 +104,7 @@ describe('trust in the window', () => {
     await dialog.getByRole('button', { name: /^Add key|^Save/ }).click()
     await dialog.getByText('Enter the value, or tick "Allow empty".').waitFor()
     expect((await vault.core.listCredentials({ environmentId: envId })).map((c) => c.name)).toEqual([
-      'Stripe',
+      'Payments',
     ])
     await dialog.getByLabel('Allow empty').check()
     await noAxeViolations('Add key with "Allow empty"')
@@ -121,15 +121,15 @@ describe('trust in the window', () => {
   it('Rotate refuses an empty new value unless the box is ticked', async () => {
     const { page } = app
     const stripe = (await vault.core.listCredentials({ environmentId: envId })).find(
-      (c) => c.name === 'Stripe',
+      (c) => c.name === 'Payments',
     )!
     await page
       .getByTestId('key-row')
-      .filter({ hasText: 'STRIPE_KEY' })
+      .filter({ hasText: 'PAYMENTS_TOKEN' })
       .getByRole('button', { name: /Rotate/ })
       .first()
       .click()
-    const dialog = page.getByRole('dialog', { name: 'Rotate Stripe' })
+    const dialog = page.getByRole('dialog', { name: 'Rotate Payments' })
     await dialog.getByRole('button', { name: 'Rotate' }).click()
     await dialog.getByText('Enter at least one new value.').waitFor()
     expect(await vault.core.history({ credentialId: stripe.id })).toHaveLength(0)
@@ -182,8 +182,8 @@ describe('trust in the window', () => {
     expect((await vault.core.quickUnlockStatus()).enabled).toBe(false)
     expect((await vault.core.auditLog({ limit: 5 })).some((a) => a.event === 'rekey')).toBe(true)
     const stripe = (await vault.core.listCredentials({ environmentId: envId })).find(
-      (c) => c.name === 'Stripe',
+      (c) => c.name === 'Payments',
     )!
-    expect((await vault.core.reveal({ fieldId: stripe.fields[0]!.id })).value).toBe('sk_live_stripe_0001')
+    expect((await vault.core.reveal({ fieldId: stripe.fields[0]!.id })).value).toBe('pay_token_0001')
   }, 60_000)
 })
