@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import type { QuickUnlockStatus } from '../../../../../src-shared/model'
-import { Field, FormError } from '../../../components/Field'
-import { SecretInput } from '../../../components/SecretInput'
+import { FormError } from '../../../components/Field'
+import { SecretField } from '../../../components/SecretInput'
 import { useToast } from '../../../components/Toasts'
 import { ApiError, call, messageOf } from '../../../lib/api.client'
 import type { SettingsSectionProps } from '../settings-section'
@@ -68,18 +68,14 @@ function QuickUnlockForm() {
             </span>
           </label>
           {on && !quick.enabled ? (
-            <Field label="Master password" error={error} hint="Needed once, to turn quick unlock on.">
-              {(p) => (
-                <SecretInput
-                  {...p}
-                  className="input"
-                  type="password"
-                  autoComplete="current-password"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-              )}
-            </Field>
+            <SecretField
+              label="Master password"
+              error={error}
+              hint="Needed once, to turn quick unlock on."
+              value={password}
+              onChange={setPassword}
+              autoComplete="current-password"
+            />
           ) : (
             <FormError message={error} />
           )}
@@ -131,30 +127,20 @@ function ChangePasswordForm() {
         Change master password
       </h3>
       <div className="form-grid">
-        <Field label="Current password" error={error}>
-          {(p) => (
-            <SecretInput
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="New password" error={tooShort ? 'Use at least 8 characters.' : undefined}>
-          {(p) => (
-            <SecretInput
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
-        </Field>
+        <SecretField
+          label="Current password"
+          error={error}
+          value={current}
+          onChange={setCurrent}
+          autoComplete="current-password"
+        />
+        <SecretField
+          label="New password"
+          error={tooShort ? 'Use at least 8 characters.' : undefined}
+          value={next}
+          onChange={setNext}
+          autoComplete="new-password"
+        />
       </div>
       <div className="settings-actions">
         <button type="submit" className="btn" disabled={busy || !current || !next || tooShort}>

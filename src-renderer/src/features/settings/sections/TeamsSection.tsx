@@ -5,7 +5,7 @@ import type { TeamSummary } from '../../../../../src-shared/teams'
 import { ConfirmDialog } from '../../../components/ConfirmDialog'
 import { Field, FormError } from '../../../components/Field'
 import { ProgressLine } from '../../../components/ProgressLine'
-import { SecretInput } from '../../../components/SecretInput'
+import { SecretField } from '../../../components/SecretInput'
 import { useToast } from '../../../components/Toasts'
 import { call, messageOf } from '../../../lib/api.client'
 import { plural } from '../../../lib/format'
@@ -164,54 +164,36 @@ function ConnectTeamForm({ onConnected }: { onConnected: (t: TeamSummary) => voi
       </fieldset>
       <div className="form-grid">
         {method === 'token' ? (
-          <Field label="Client token" hint="Sealed in this vault; never shown again.">
-            {(p) => (
-              <SecretInput
-                {...p}
-                className="input mono"
-                type="password"
-                autoComplete="off"
-                value={token}
-                onChange={(e) => setToken(e.target.value)}
-              />
-            )}
-          </Field>
+          <SecretField
+            label="Client token"
+            hint="Sealed in this vault; never shown again."
+            value={token}
+            onChange={setToken}
+            mono
+          />
         ) : null}
         {method === 'approle' ? (
           <>
             <TextField label="Role ID" value={roleId} onChange={setRoleId} mono />
-            <Field
+            <SecretField
               label="Secret ID"
               hint="Sealed in this vault; used to sign in again when the token expires."
-            >
-              {(p) => (
-                <SecretInput
-                  {...p}
-                  className="input mono"
-                  type="password"
-                  autoComplete="off"
-                  value={secretId}
-                  onChange={(e) => setSecretId(e.target.value)}
-                />
-              )}
-            </Field>
+              value={secretId}
+              onChange={setSecretId}
+              mono
+            />
           </>
         ) : null}
         {method === 'userpass' ? (
           <>
             <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" />
-            <Field label="Password" hint="Used once to sign in; only the token is kept.">
-              {(p) => (
-                <SecretInput
-                  {...p}
-                  className="input"
-                  type="password"
-                  autoComplete="current-password"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-              )}
-            </Field>
+            <SecretField
+              label="Password"
+              hint="Used once to sign in; only the token is kept."
+              value={password}
+              onChange={setPassword}
+              autoComplete="current-password"
+            />
           </>
         ) : null}
       </div>
