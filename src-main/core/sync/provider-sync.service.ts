@@ -240,12 +240,7 @@ export class ProviderSyncService {
     }
     const verified = await adapter.verify(conn)
     if (!verified.valid) {
-      // One prefix: the adapter's "Novu rejected the key: …" becomes "Novu did not accept the key: …".
-      const name = DISPLAY[input.provider]
-      const reason = (verified.reason ?? 'it is not valid').replace(/\.+$/, '')
-      const own = `${name} rejected the key`
-      const rest = reason.startsWith(own) ? reason.slice(own.length) : `: ${reason}`
-      throw new KeyshelfError('PROVIDER_ERROR', `${name} did not accept the key${rest}. Nothing was saved.`)
+      throw new KeyshelfError('PROVIDER_ERROR', refusedKeyMessage(DISPLAY[input.provider], verified.reason))
     }
     const envName = input.environmentName ?? verified.environmentName
     if (!envName) throw new InvalidInputError('Say which environment this key belongs to (--env).')
@@ -1100,4 +1095,20 @@ export class ProviderSyncService {
   journal(credentialId: string): JournalRecord[] {
     return this.repo().journalFor(credentialId)
   }
+}
+
+/**
+ * One sentence for a key the provider refused while connecting, with one prefix and one "nothing saved":
+ * the adapter's "Cloudflare rejected the API token: it was rolled… Nothing was changed. Paste…" becomes
+ * "Cloudflare did not accept the API token: it was rolled… Paste…. Nothing was saved."
+ */
+export function refusedKeyMessage(name: string, reason: string | null | undefined): string {
+  const text = (reason ?? '').trim() || 'it is not valid'
+  const own = /^[\w ]+? rejected the ([^:.]+)(:[\s\S]*)?$/.exec(text)
+  const what = own?.[1] ?? 'key'
+  const rest = (own ? (own[2] ?? '') : `: ${text}`)
+    .replace(/\s*Nothing was (changed|saved)\.\s*/g, ' ')
+    .trim()
+    .replace(/\.+$/, '')
+  return `${name} did not accept the ${what}${rest}. Nothing was saved.`
 }

@@ -49,7 +49,8 @@ describe('provider commands against the Cloudflare fake', () => {
       { stdin: bad },
     )
     expectCode(r, 1)
-    expect(r.err).toMatch(/^keyshelf: Cloudflare did not accept the key/)
+    expect(r.err).toMatch(/^keyshelf: Cloudflare did not accept the API token: /)
+    expect(r.err.match(/Nothing was/g)).toHaveLength(1)
     expect(JSON.parse((await v.ok(['key', 'list', '--json'])).out)).toEqual([])
     // The key is only ever taken from stdin.
     expectCode(await v.ks(['provider', 'add', 'Edge', '--provider', 'cloudflare', '--api-url', cf.url]), 1)
