@@ -163,7 +163,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await dialog.waitFor({ state: 'detached' })
       await expect.poll(() => rows.count()).toBe(2)
       const counts = await vault.core.dueCounts()
-      expect(counts).toEqual({ overdue: 0, dueSoon: 1, expired: 1, total: 2 })
+      expect(counts).toEqual({ overdue: 0, dueSoon: 1, expired: 1, total: 2, verified: true })
     })
 
     it('opens the Due view from the notification click (menu command from main)', async () => {
