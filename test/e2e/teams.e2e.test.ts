@@ -151,7 +151,8 @@ describe('teams in the window, against a real OpenBao dev server', () => {
     await card.getByLabel('App to share with payments').selectOption({ label: 'Billing' })
     await card.getByRole('button', { name: 'Share app' }).click()
     await page.getByText('Shared Billing with payments: 1 key.').waitFor()
-    expect(await card.textContent()).toContain('2 keys in 2 apps')
+    // The card reloads its counts after the share's toast: poll, do not read once.
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('2 keys in 2 apps')
     await alice.core.teams.pull()
     expect(await revealValue(alice, 'Paddle')).toBe(BILLING)
 
