@@ -350,10 +350,26 @@ export interface SyncSummary {
   environmentChanges?: {
     environmentId: string
     name: string
+    /** The provider's values (all three; applying them is an ordinary environment edit). */
     apiUrl: string
     wsUrl: string
     region: string
+    /** The environment's own values, which were kept: what the window and CLI show beside the provider's. */
+    current: { apiUrl: string; wsUrl: string; region: string }
   }[]
+}
+
+/** One environment whose URLs or region differ at the provider (see {@link SyncSummary}). */
+export type EnvironmentChange = NonNullable<SyncSummary['environmentChanges']>[number]
+
+/** The settings of an environment change that differ, in order: what to show beside the provider's. */
+export function environmentDifferences(
+  c: EnvironmentChange,
+): { setting: 'apiUrl' | 'wsUrl' | 'region'; label: string; yours: string; theirs: string }[] {
+  const labels = { apiUrl: 'API URL', wsUrl: 'WebSocket URL', region: 'Region' } as const
+  return (['apiUrl', 'wsUrl', 'region'] as const)
+    .filter((k) => c[k] !== c.current[k])
+    .map((k) => ({ setting: k, label: labels[k], yours: c.current[k], theirs: c[k] }))
 }
 
 /** The outcome of a rotation through a provider. */

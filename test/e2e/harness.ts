@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { COMMAND_NAMES, type MenuCommand } from '../../src-shared/bridge'
 import type { ParsedInput } from '../../src-shared/contract'
 import type { Preferences } from '../../src-shared/model'
@@ -230,6 +230,23 @@ export async function addEnv(
 }
 
 // ------------------------------------------------------------------ page
+
+/** Issue 10 §18: the window sizes a screen or dialog is checked at (the smallest is the minimum window). */
+export const WINDOW_SIZES = [
+  { width: 900, height: 600 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const
+
+/** Opens an app from the sidebar, then its Providers dialog; returns the dialog. */
+export async function openProvidersDialog(page: Page, appId: string, appName: string): Promise<Locator> {
+  await page.locator(`[data-app-id="${appId}"]`).click()
+  await page.getByRole('heading', { name: appName, level: 1 }).waitFor()
+  await page.getByRole('button', { name: /^Providers/ }).click()
+  const dialog = page.getByRole('dialog', { name: `Providers for ${appName}` })
+  await dialog.waitFor()
+  return dialog
+}
 
 export interface AppPage {
   context: BrowserContext

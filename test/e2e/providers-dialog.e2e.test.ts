@@ -17,17 +17,13 @@ import {
   e2eUnavailable,
   launchBrowser,
   openApp,
+  openProvidersDialog,
   screenshot,
   serveStatic,
   type AppPage,
   type Vault,
+  WINDOW_SIZES,
 } from './harness'
-
-const SIZES = [
-  { width: 900, height: 600 },
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const
 
 let browser: Browser
 let server: { url: string; close: () => Promise<void> }
@@ -52,7 +48,7 @@ afterAll(async () => {
   await vault?.cleanup()
 })
 
-for (const size of SIZES) {
+for (const size of WINDOW_SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
     const tag = `${size.width}x${size.height}-${scheme}`
     describe(`Providers dialog at ${tag}`, () => {
@@ -71,11 +67,7 @@ for (const size of SIZES) {
 
       it('§18 one set of buttons, one error prefix, "Connected … to Cloudflare", synced keys show their provider', async () => {
         const { page } = app
-        await page.locator(`[data-app-id="${appId}"]`).click()
-        await page.getByRole('heading', { name: appName, level: 1 }).waitFor()
-        await page.getByRole('button', { name: /^Providers/ }).click()
-        const dialog = page.getByRole('dialog', { name: `Providers for ${appName}` })
-        await dialog.waitFor()
+        const dialog = await openProvidersDialog(page, appId, appName)
         await dialog.getByRole('button', { name: 'Connect provider' }).click()
         await dialog.getByLabel('Provider', { exact: true }).selectOption('cloudflare')
         await dialog.getByLabel(/Environment/).fill('Production')

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { contract } from '../../../src-shared/contract'
-import { ENV_FORMATS, SYNC_PROVIDERS, type EnvFormat, type SyncProvider } from '../../../src-shared/model'
+import {
+  ENV_FORMATS,
+  SYNC_PROVIDERS,
+  environmentDifferences,
+  type EnvFormat,
+  type SyncProvider,
+  type SyncSummary,
+} from '../../../src-shared/model'
 import { parseDotenv } from '../../core/envfile/parse'
 import { findRefs } from '../../core/inject/template-refs'
 import { runWithEnv } from '../../core/run/run-command'
@@ -26,6 +33,19 @@ function format(v: string | undefined): EnvFormat {
   if (!(ENV_FORMATS as readonly string[]).includes(f))
     throw new UsageError(`--format is one of ${ENV_FORMATS.join(', ')}.`)
   return f as EnvFormat
+}
+
+/**
+ * providers: URLs and region the user set are never rewritten; one line per environment saying what the
+ * provider reports beside what was kept.
+ */
+function environmentChangeLines(s: SyncSummary): string[] {
+  return (s.environmentChanges ?? []).map(
+    (c) =>
+      `${s.provider} reports ${c.name} with ${environmentDifferences(c)
+        .map((d) => `${d.label} ${d.theirs || '(none)'} (yours: ${d.yours || '(none)'})`)
+        .join(', ')}; Keyshelf kept yours (keyshelf env edit to change).`,
+  )
 }
 
 export const envCommands: CliCommand[] = [
@@ -302,6 +322,7 @@ export const envCommands: CliCommand[] = [
         `Synced: ${r.summary.added} added, ${r.summary.updated} updated, ${r.summary.revoked} revoked, ${r.summary.unchanged} unchanged.`,
       )
       for (const n of r.summary.notes.slice(0, 5)) ctx.err(`Note: ${n}`)
+      for (const line of environmentChangeLines(r.summary)) ctx.err(line)
       return 0
     },
   },
@@ -343,11 +364,7 @@ export const envCommands: CliCommand[] = [
           )
         }
         if (s.finishedOverlaps > 0) ctx.out(`  deleted ${s.finishedOverlaps} old key(s) whose overlap ended`)
-        // providers: URLs and region the user set are never rewritten; say what the provider reports.
-        for (const c of s.environmentChanges ?? [])
-          ctx.err(
-            `${s.provider} reports ${c.name} at ${[c.apiUrl, c.wsUrl, c.region].filter(Boolean).join(', ')}; Keyshelf kept yours (keyshelf env edit to change).`,
-          )
+        for (const line of environmentChangeLines(s)) ctx.err(line)
       }
       return 0
     },

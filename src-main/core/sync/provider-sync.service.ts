@@ -409,7 +409,12 @@ export class ProviderSyncService {
             env = this.svc.updateEnvironmentNow({ id: env.id, patch: fill })
           const theirs = { apiUrl: re.apiUrl ?? env.apiUrl, wsUrl: re.wsUrl ?? env.wsUrl, region: re.region }
           if (theirs.apiUrl !== env.apiUrl || theirs.wsUrl !== env.wsUrl || theirs.region !== env.region)
-            (summary.environmentChanges ??= []).push({ environmentId: env.id, name: env.name, ...theirs })
+            (summary.environmentChanges ??= []).push({
+              environmentId: env.id,
+              name: env.name,
+              ...theirs,
+              current: { apiUrl: env.apiUrl, wsUrl: env.wsUrl, region: env.region },
+            })
         }
         if (re.applicationIdentifier !== null) {
           const envId = env.id

@@ -1,9 +1,11 @@
 /**
  * Provider commands as processes against the loopback Cloudflare fake (running in this test process):
  * provider add (token on stdin), sync --json, key rotate --via-provider and key verify.
+ * Against the Novu fake: provider add and sync say which environment settings Novu reports otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCloudflareFake, type CloudflareFake } from '../../fakes/cloudflare.fake'
+import { startNovuFake, type NovuFake } from '../../fakes/novu.fake'
 import { PASSWORD, cleanup, expectCode, secret, tempVault, type TestVault } from './cli-harness'
 
 const TOKEN_PATH = 'Edge/Production/CLOUDFLARE_API_TOKEN'
@@ -147,5 +149,58 @@ describe('provider commands against the Cloudflare fake', () => {
     )
     expectCode(r, 0)
     expect((await w.ok(['get', 'Other/Live/CLOUDFLARE_API_TOKEN'])).out).toBe(token.secret)
+  })
+})
+
+describe('provider commands against the Novu fake: URLs the user set are kept, the difference is said', () => {
+  let novu: NovuFake
+  beforeAll(async () => {
+    novu = await startNovuFake()
+  })
+  afterAll(async () => {
+    await novu.close()
+    cleanup()
+  })
+
+  it('provider add and sync name each differing setting, the provider’s beside yours, and change nothing', async () => {
+    const v = await tempVault()
+    await v.ok(['app', 'add', 'Notify'])
+    const mine = ['--api-url', 'https://novu.internal.example', '--ws-url', 'wss://ws.internal.example']
+    await v.ok(['env', 'add', 'Notify', 'Development', ...mine, '--region', 'eu'])
+    const said =
+      `novu reports Development with API URL ${novu.url} (yours: https://novu.internal.example), ` +
+      'Region self-hosted (yours: eu); Keyshelf kept yours (keyshelf env edit to change).'
+    const r = await v.ks(
+      [
+        'provider',
+        'add',
+        'Notify',
+        '--provider',
+        'novu',
+        '--region',
+        'custom',
+        '--api-url',
+        novu.url,
+        '--key-stdin',
+      ],
+      { stdin: secret(novu.state.keyOf('Development')) },
+    )
+    expectCode(r, 0)
+    expect(r.err.split('\n')).toContain(said)
+    // The WebSocket URL Novu does not report for a self-hosted API is not a difference.
+    expect(r.err).not.toMatch(/WebSocket/)
+    const sync = await v.ok(['sync', 'Notify'])
+    expect(sync.err.split('\n')).toContain(said)
+    const envs = JSON.parse((await v.ok(['env', 'list', 'Notify', '--json'])).out) as {
+      name: string
+      apiUrl: string
+      wsUrl: string
+      region: string
+    }[]
+    expect(envs.find((e) => e.name === 'Development')).toMatchObject({
+      apiUrl: 'https://novu.internal.example',
+      wsUrl: 'wss://ws.internal.example',
+      region: 'eu',
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../../src-main/core/ipc-dispatch'
+import { environmentDifferences } from '../../../src-shared/model'
 import { startNovuFake } from '../../fakes/novu.fake'
 import { newVault } from '../../helpers/vault.helper'
 
@@ -69,7 +70,22 @@ describe('connecting a provider (issue 10 §18)', () => {
     expect(filled.apiUrl).not.toBe('')
     expect(filled.region).not.toBe('')
     expect(summary.environmentChanges).toEqual([
-      expect.objectContaining({ environmentId: mine.id, name: 'Development', apiUrl: filled.apiUrl }),
+      expect.objectContaining({
+        environmentId: mine.id,
+        name: 'Development',
+        apiUrl: filled.apiUrl,
+        // What was kept, for the window and CLI to show beside the provider's values.
+        current: {
+          apiUrl: 'https://novu.internal.example',
+          wsUrl: 'wss://ws.internal.example',
+          region: 'eu',
+        },
+      }),
+    ])
+    // Only the settings that differ are offered (Novu reports no WebSocket URL for a self-hosted API).
+    expect(environmentDifferences(summary.environmentChanges![0]!)).toEqual([
+      { setting: 'apiUrl', label: 'API URL', yours: 'https://novu.internal.example', theirs: filled.apiUrl },
+      { setting: 'region', label: 'Region', yours: 'eu', theirs: filled.region },
     ])
     // A second sync asks again; accepting is an ordinary environment edit.
     const [again] = await svc.syncProviders({ appId })

@@ -1,6 +1,11 @@
 import '../transfer/transfer.css'
-import { useRef, useState } from 'react'
-import type { ConnectionView, SyncSummary } from '../../../../src-shared/model'
+import { useId, useRef, useState } from 'react'
+import {
+  environmentDifferences,
+  type ConnectionView,
+  type EnvironmentChange,
+  type SyncSummary,
+} from '../../../../src-shared/model'
 import { Dialog } from '../../components/Dialog'
 import { EmptyState } from '../../components/EmptyState'
 import { FormError } from '../../components/Field'
@@ -17,65 +22,106 @@ import { ConnectProviderForm, PROVIDER_NAMES } from './ConnectProviderForm'
 const NOTES_SHOWN = 4
 const CONNECT_FORM = 'connect-provider-form'
 
-type EnvChange = NonNullable<SyncSummary['environmentChanges']>[number]
-
 /**
- * Environments whose URLs or region differ at the provider: never rewritten on their own; the user picks
- * the provider's values or keeps their own, per environment.
+ * Environments whose URLs or region differ at the provider: never rewritten on their own. Per environment,
+ * the differing settings side by side (yours, the provider's) and a choice: keep yours or use theirs. After
+ * an answer, focus moves to the next question, then to `onDone`'s target (the answered one is gone).
  */
-function EnvironmentChanges({ results, onApplied }: { results: SyncSummary[]; onApplied: () => void }) {
+function EnvironmentChanges({
+  results,
+  onApplied,
+  onDone,
+}: {
+  results: SyncSummary[]
+  onApplied: () => void
+  onDone: () => void
+}) {
   const [decided, setDecided] = useState<Set<string>>(() => new Set())
   const [error, setError] = useState<string | null>(null)
-  const pending: (EnvChange & { provider: string })[] = results.flatMap((s) =>
+  const firstButtons = useRef(new Map<string, HTMLButtonElement>())
+  const idBase = useId()
+  const pending: (EnvironmentChange & { provider: string })[] = results.flatMap((s) =>
     (s.environmentChanges ?? []).map((c) => ({ ...c, provider: PROVIDER_NAMES[s.provider] })),
   )
   const open = pending.filter((c) => !decided.has(c.environmentId))
   if (open.length === 0) return null
-  const decide = (id: string) => setDecided((d) => new Set(d).add(id))
+  const decide = (id: string) => {
+    const next = open.find((c) => c.environmentId !== id)
+    setDecided((d) => new Set(d).add(id))
+    requestAnimationFrame(() => {
+      const button = next ? firstButtons.current.get(next.environmentId) : undefined
+      if (button) button.focus()
+      else onDone()
+    })
+  }
   return (
     <section
-      className="callout warning"
+      className="callout warning env-changes"
       aria-label="Environment settings at the provider"
       data-testid="env-changes"
     >
-      {open.map((c) => (
-        <div key={c.environmentId} className="form-stack">
-          <p>
-            {c.provider} says <strong>{c.name}</strong> uses{' '}
-            {[
-              c.apiUrl && `API ${c.apiUrl}`,
-              c.wsUrl && `WebSocket ${c.wsUrl}`,
-              c.region && `region ${c.region}`,
-            ]
-              .filter(Boolean)
-              .join(', ')}
-            . Keyshelf kept your settings.
-          </p>
-          <div className="row-end">
-            <button type="button" className="btn btn-sm" onClick={() => decide(c.environmentId)}>
-              Keep mine
-            </button>
-            <button
-              type="button"
-              className="btn btn-sm btn-primary"
-              onClick={() => {
-                setError(null)
-                call('updateEnvironment', {
-                  id: c.environmentId,
-                  patch: { apiUrl: c.apiUrl, wsUrl: c.wsUrl, region: c.region },
-                })
-                  .then(() => {
-                    decide(c.environmentId)
-                    onApplied()
+      {open.map((c, i) => {
+        const nameId = `${idBase}-${i}`
+        return (
+          <div key={c.environmentId} className="env-change" role="group" aria-labelledby={nameId}>
+            <p>
+              <strong id={nameId}>{c.name}</strong>: {c.provider} reports other settings. Keyshelf kept yours.
+            </p>
+            <table className="mini-table env-change-table">
+              <caption className="sr-only">
+                {c.name}: your settings and {c.provider}’s
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Setting</th>
+                  <th scope="col">Yours</th>
+                  <th scope="col">{c.provider}’s</th>
+                </tr>
+              </thead>
+              <tbody>
+                {environmentDifferences(c).map((d) => (
+                  <tr key={d.setting}>
+                    <th scope="row">{d.label}</th>
+                    <td>{d.yours || '—'}</td>
+                    <td>{d.theirs || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="row-end">
+              <button
+                ref={(b) => {
+                  if (b) firstButtons.current.set(c.environmentId, b)
+                  else firstButtons.current.delete(c.environmentId)
+                }}
+                type="button"
+                className="btn btn-sm"
+                onClick={() => decide(c.environmentId)}
+              >
+                Keep mine
+              </button>
+              <button
+                type="button"
+                className="btn btn-sm btn-primary"
+                onClick={() => {
+                  setError(null)
+                  call('updateEnvironment', {
+                    id: c.environmentId,
+                    patch: { apiUrl: c.apiUrl, wsUrl: c.wsUrl, region: c.region },
                   })
-                  .catch((err: unknown) => setError(messageOf(err)))
-              }}
-            >
-              Use {c.provider}’s
-            </button>
+                    .then(() => {
+                      decide(c.environmentId)
+                      onApplied()
+                    })
+                    .catch((err: unknown) => setError(messageOf(err)))
+                }}
+              >
+                Use {c.provider}’s
+              </button>
+            </div>
           </div>
-        </div>
-      ))}
+        )
+      })}
       <FormError message={error} />
     </section>
   )
@@ -270,7 +316,13 @@ export function ProvidersDialog({
           </section>
         ) : null}
         <FormError message={error} />
-        {!busy ? <EnvironmentChanges results={results} onApplied={changed} /> : null}
+        {!busy ? (
+          <EnvironmentChanges
+            results={results}
+            onApplied={changed}
+            onDone={() => (syncButton.current ?? connectButton.current)?.focus()}
+          />
+        ) : null}
         {connecting ? (
           <ConnectProviderForm
             formId={CONNECT_FORM}
