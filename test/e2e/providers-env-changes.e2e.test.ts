@@ -116,7 +116,6 @@ for (const size of WINDOW_SIZES) {
         // The prompt: one group per environment, yours beside Novu's; nothing changed yet.
         const prompt = dialog.getByTestId('env-changes')
         await prompt.waitFor()
-        await screenshot(page, `providers-env-changes-${tag}`)
         const dev = prompt.getByRole('group', { name: /Development/ })
         const prod = prompt.getByRole('group', { name: /Production/ })
         await dev.waitFor()
@@ -133,8 +132,8 @@ for (const size of WINDOW_SIZES) {
           expect(text).toContain('self-hosted')
           // Novu reports no WebSocket URL for a self-hosted API: the socket setting is not a difference.
           expect(text).not.toContain('WebSocket')
-          const yours = group.getByRole('row', { name: /API URL/ })
-          await expect(yours.getByRole('cell').allTextContents()).resolves.toEqual([
+          const apiRow = group.getByRole('row', { name: /API URL/ })
+          await expect(apiRow.getByRole('cell').allTextContents()).resolves.toEqual([
             MINE[name].apiUrl,
             novu.url,
           ])
@@ -149,10 +148,9 @@ for (const size of WINDOW_SIZES) {
         await expect(stored('Production')).resolves.toEqual(MINE.Production)
 
         // Every button visible, not clipped, at every size (the dialog scrolls; nothing is cut off).
-        const dialogBox = page.locator('[role="dialog"]')
         for (const group of [dev, prod])
           for (const label of ['Keep mine', 'Use Novu’s'])
-            await fullyVisible(page, group.getByRole('button', { name: label }), dialogBox)
+            await fullyVisible(page, group.getByRole('button', { name: label }), dialog)
         await prompt.scrollIntoViewIfNeeded()
         await screenshot(page, `providers-env-changes-${tag}`)
         const v1 = await axe(page)
