@@ -1,8 +1,10 @@
 /**
  * The `keyshelf` command's entry: a running unlock agent answers first (only a few small modules are
- * loaded for that); otherwise the full CLI loads and runs here.
+ * loaded for that); otherwise the master-password derivation starts (early-unlock.ts) and the full CLI
+ * loads while it runs.
  */
 import { tryAgent } from './agent/agent-client'
+import { startEarlyUnlock } from './early-unlock'
 
 const argv = process.argv.slice(2)
 const viaAgent = await tryAgent(argv, {
@@ -15,6 +17,12 @@ const viaAgent = await tryAgent(argv, {
 if (viaAgent !== null) {
   process.exitCode = viaAgent
 } else {
+  await startEarlyUnlock(argv, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  })
   const { runCli } = await import('./run-cli')
   const { code, signal } = await runCli(argv, {
     stdin: process.stdin,

@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../../src-shared/model'
 import type { KeyshelfCore } from '../core/core'
 import { KeyshelfError, VaultCorruptError } from '../core/errors'
-import { defaultVaultPath } from '../core/vault-path'
 import { CliContext, type CliCommand, parseCommandArgs } from './cli-context'
+import { parseGlobalArgs } from './cli-global'
 import { CancelledError, type CliIo, UsageError } from './cli-io'
 import { didYouMean } from './cli-suggest'
 import { envCommands } from './commands/env.commands'
@@ -195,23 +195,8 @@ export async function runCli(
   opts: { core?: KeyshelfCore } = {},
 ): Promise<{ code: number; signal: NodeJS.Signals | null }> {
   // Global options may come anywhere before `--`; pull them out first.
-  const dashdash = argv.indexOf('--')
-  const head = dashdash >= 0 ? argv.slice(0, dashdash) : argv
-  const tail = dashdash >= 0 ? argv.slice(dashdash) : []
-  let vault = io.env.KEYSHELF_VAULT || defaultVaultPath(io.env)
-  let passwordStdin = false
-  const rest: string[] = []
-  for (let i = 0; i < head.length; i++) {
-    const a = head[i] ?? ''
-    if (a === '--vault') {
-      const v = head[++i]
-      if (!v) return fail(io, new UsageError('--vault needs a path.'))
-      vault = v
-    } else if (a.startsWith('--vault=')) vault = a.slice('--vault='.length)
-    else if (a === '--password-stdin') passwordStdin = true
-    else rest.push(a)
-  }
-  const args = [...rest, ...tail]
+  const { vault, passwordStdin, args, head, error } = parseGlobalArgs(argv, io.env)
+  if (error) return fail(io, new UsageError(error))
   if (args.length === 0) {
     io.stderr.write(globalHelp() + '\n')
     return { code: EXIT.error, signal: null }
@@ -245,7 +230,7 @@ export async function runCli(
   const found = findCommand(positionalWords)
   const wantsHelp =
     (args.includes('--help') || args.includes('-h')) &&
-    (dashdash < 0 || Math.max(args.indexOf('--help'), args.indexOf('-h')) < args.indexOf('--'))
+    (!args.includes('--') || Math.max(args.indexOf('--help'), args.indexOf('-h')) < args.indexOf('--'))
   if (!found || (isGroup(positionalWords[0] ?? '') && found.cmd.words.length === 1)) {
     // `keyshelf key`, `keyshelf key --help`: the group's commands.
     const group = positionalWords[0] ?? ''

@@ -77,6 +77,8 @@ export function assertKdfParams(params: KdfParams): void {
  * so the same password typed on different systems gives the same key.
  */
 export async function deriveKey(password: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> {
+  const early = takeEarlyDerivation(password, salt, params)
+  if (early) return early
   return argon2idRaw({
     password: Buffer.from(password.normalize('NFC'), 'utf8'),
     salt,
@@ -86,3 +88,50 @@ export async function deriveKey(password: string, salt: Uint8Array, params: KdfP
     length: 32,
   })
 }
+
+/**
+ * One derivation started ahead of time (the CLI starts it from the vault header while its modules load, so
+ * Argon2id runs on libuv's thread pool in parallel with start-up). {@link deriveKey} takes it over when it
+ * is asked for the same password, salt and parameters, and otherwise derives as usual: a guess that does
+ * not match only costs thread-pool time. Single use; never shared between vaults or passwords.
+ */
+let early: { password: string; salt: Buffer; params: string; key: Promise<Buffer> } | null = null
+
+/** Starts deriving the key for `password` under `salt`/`params` now (see {@link deriveKey}). */
+export function startEarlyDerivation(password: string, salt: Uint8Array, params: KdfParams): void {
+  dropEarlyDerivation()
+  assertKdfParams(params)
+  const key = argon2idRaw({
+    password: Buffer.from(password.normalize('NFC'), 'utf8'),
+    salt,
+    memoryKiB: params.memoryKiB,
+    iterations: params.iterations,
+    parallelism: params.parallelism,
+    length: 32,
+  })
+  key.catch(() => undefined) // handled by whoever takes it; never an unhandled rejection
+  early = { password, salt: Buffer.from(salt), params: paramsKey(params), key }
+}
+
+/** Forgets a derivation nobody took (its key is wiped when it arrives). */
+export function dropEarlyDerivation(): void {
+  const e = early
+  early = null
+  e?.key.then(
+    (k) => k.fill(0),
+    () => undefined,
+  )
+}
+
+function takeEarlyDerivation(password: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> | null {
+  const e = early
+  if (!e) return null
+  if (e.password !== password || !e.salt.equals(salt) || e.params !== paramsKey(params)) {
+    dropEarlyDerivation()
+    return null
+  }
+  early = null
+  return e.key
+}
+
+const paramsKey = (p: KdfParams) => `${p.algorithm}:${p.memoryKiB}:${p.iterations}:${p.parallelism}`

@@ -9,6 +9,7 @@ import type { Statement } from 'better-sqlite3'
 import { AuthenticationFailedError, NoncePool, open, seal } from '../crypto/aead'
 import { fingerprint, type SessionKeys } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
+import { dropSnapshot } from './overview-snapshot'
 import { ROW_BINDING, SEALED_META_KEYS, idColumnOf, metaAad, rowAad, type SealedTable } from './row-binding'
 
 interface MaskLike {
@@ -130,5 +131,7 @@ export function resealAll(
     plain.fill(0)
     count++
   }
+  // The overview snapshot is a cache sealed with the old key: dropped, the next full load rebuilds it.
+  dropSnapshot(db)
   return count
 }

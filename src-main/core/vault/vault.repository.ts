@@ -15,6 +15,7 @@ import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import type { SessionKeys } from '../crypto/subkeys'
 import { fingerprint } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
+import { readSnapshot, stampOf, writeSnapshot } from './overview-snapshot'
 import { metaAad, rowAad, type SealedMetaKey, type SealedTable } from './row-binding'
 
 /** Decrypted per-field metadata, kept in the credential's encrypted overview. */
@@ -353,10 +354,27 @@ export class VaultRepository {
     const rows = this.stmt(
       `SELECT * FROM credentials ${liveCredentialsWhere(this.db)}`,
     ).all() as RawCredentialRow[]
-    return rows.map((r) => ({
+    // One sealed snapshot of every overview, used only while it matches these rows exactly
+    // (overview-snapshot.ts); otherwise every row is opened and its binding checked, and a new snapshot is
+    // stored for the next load.
+    const stamp = stampOf(
+      rows.map((r) => ({ id: r.id, aad: rowAad('credentials', r.id, 'enc', r), enc: r.enc })),
+    )
+    const snapshot = readSnapshot<CredentialOverview>(this.db, this.keys.enc, stamp)
+    if (snapshot && rows.every((r) => snapshot.has(r.id))) {
+      return rows.map((r) => ({ ...VaultRepository.rowOf(r), overview: snapshot.get(r.id)! }))
+    }
+    const records = rows.map((r) => ({
       ...VaultRepository.rowOf(r),
       overview: this.openJson<CredentialOverview>('credentials', r.id, 'enc', r, r.enc),
     }))
+    writeSnapshot(
+      this.db,
+      this.keys.enc,
+      stamp,
+      records.map((r) => [r.id, r.overview] as const),
+    )
+    return records
   }
 
   /**
