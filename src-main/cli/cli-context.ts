@@ -170,6 +170,17 @@ export class CliContext {
     else this.err(message)
   }
 
+  /**
+   * --json on a command whose stdout is the artefact itself (export, inject, report): the object reports
+   * what -o FILE wrote, so without -o it is a usage error. `what` names what stdout would carry.
+   */
+  jsonNeedsFile(out: string | undefined, what: string): void {
+    if (this.json && out === undefined)
+      throw new UsageError(
+        `--json reports the file -o FILE wrote; without -o, stdout is ${what}. Give -o FILE or drop --json.`,
+      )
+  }
+
   async close(): Promise<void> {
     if (this.shared) return
     await this.coreInstance?.close()

@@ -74,6 +74,8 @@ function globalHelp(): string {
     "  --vault PATH        the vault file (or KEYSHELF_VAULT); default: the desktop app's vault",
     '  --password-stdin    read the master password from the first line of stdin',
     '  KEYSHELF_PASSWORD   the master password from the environment (else a hidden prompt)',
+    '  --json              (every command that prints, but completion and run) one JSON document on stdout;',
+    '                      errors as one JSON object on stderr',
     '',
     EXIT_HELP,
     '',

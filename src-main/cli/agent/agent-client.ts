@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
-import { addressOf } from '../../core/agent/agent-address'
+import { addressOf, ownAnswer, wantsJson } from '../../core/agent/agent-address'
 import { agentPaths } from '../../core/agent/agent-paths'
 import { AGENT_PROTOCOL, type AgentRequest, parseResponseHeader } from '../../core/agent/agent-wire'
 
@@ -86,9 +86,9 @@ export async function tryAgent(argv: string[], io: AgentClientIo): Promise<numbe
     const fail = () => {
       if (failed) return
       failed = true
-      io.stderr.write(
-        'keyshelf: the unlock agent stopped before it answered; check with `keyshelf key list` before running the command again.\n',
-      )
+      const error =
+        'the unlock agent stopped before it answered; check with `keyshelf key list` before running the command again.'
+      io.stderr.write(ownAnswer(wantsJson(argv), { error, code: 'INTERNAL', exit: 1 }).err)
       resolve(1)
     }
     socket.on('data', (d: Buffer) => chunks.push(d))

@@ -18,11 +18,18 @@ function idleOption(v: string | undefined): number | undefined {
 /** Exit codes the agent reports before it detaches, by error code (as run-cli maps them). */
 const EXIT_OF: Record<string, number> = { WRONG_PASSWORD: 3, VAULT_CORRUPT: 4, NOT_FOUND: 5, NO_VAULT: 5 }
 
+/** The agent's `error N message` back as the error run-cli reports (same exit code, JSON with --json). */
+function agentStartError(exit: number, message: string): KeyshelfError {
+  const code =
+    exit === 3 ? 'WRONG_PASSWORD' : exit === 4 ? 'VAULT_CORRUPT' : exit === 5 ? 'NO_VAULT' : 'INTERNAL'
+  return new KeyshelfError(code, message)
+}
+
 /** `keyshelf unlock` / `keyshelf lock` and the agent's own (hidden) entry. */
 export const agentCommands: CliCommand[] = [
   {
     words: ['unlock'],
-    usage: 'unlock [--idle-minutes N]',
+    usage: 'unlock [--idle-minutes N] [--json]',
     summary: 'start the unlock agent: later commands need no password until it locks',
     help: [
       'Like ssh-agent: a background process keeps this vault unlocked and runs keyshelf commands for you;',
@@ -31,8 +38,9 @@ export const agentCommands: CliCommand[] = [
       'Its socket (0600) and cookie file (0600) are in $XDG_RUNTIME_DIR/keyshelf (else a 0700 folder in',
       '/tmp); only your user can read the cookie, and every request must carry it. KEYSHELF_NO_AGENT=1',
       'makes one command ignore the agent.',
+      '--json prints {"ok","message","agent":"started"|"running","pid","vault","socket","idleMinutes"}.',
     ].join('\n'),
-    options: { 'idle-minutes': { type: 'string' } },
+    options: { 'idle-minutes': { type: 'string' }, json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx, opts) {
       const idle = idleOption(str(opts['idle-minutes']))
@@ -42,7 +50,13 @@ export const agentCommands: CliCommand[] = [
           'No private runtime folder for the agent: set XDG_RUNTIME_DIR to a folder only you can open.',
         )
       if (await socketAnswers(paths.socket)) {
-        ctx.err('Already unlocked: an agent serves this vault. `keyshelf lock` stops it.')
+        ctx.done('Already unlocked: an agent serves this vault. `keyshelf lock` stops it.', {
+          agent: 'running',
+          pid: null,
+          vault: ctx.global.vault,
+          socket: paths.socket,
+          idleMinutes: null,
+        })
         return 0
       }
       const core = ctx.core()
@@ -79,24 +93,32 @@ export const agentCommands: CliCommand[] = [
       const m = /^ok (\d+)$/.exec(line)
       if (!m) {
         const e = /^error (\d+) (.*)$/.exec(line)
-        ctx.err(`keyshelf: ${e?.[2] ?? 'the agent could not start.'}`)
-        return Number(e?.[1] ?? 1)
+        throw agentStartError(Number(e?.[1] ?? 1), e?.[2] ?? 'the agent could not start.')
       }
       const minutes = Number(m[1])
-      ctx.err(
+      ctx.done(
         `Unlocked: the agent (pid ${child.pid}) keeps ${ctx.global.vault} open ${minutes > 0 ? `until ${minutes} idle minutes pass` : 'until you lock it'}. \`keyshelf lock\` locks now.`,
+        {
+          agent: 'started',
+          pid: child.pid ?? null,
+          vault: ctx.global.vault,
+          socket: paths.socket,
+          idleMinutes: minutes,
+        },
       )
       return 0
     },
   },
   {
     words: ['lock'],
-    usage: 'lock',
+    usage: 'lock [--json]',
     summary: 'stop the unlock agent (the key is wiped from memory)',
+    help: '--json prints {"ok","message","locked":true,"stopped":"agent"|"app"|null} (null: nothing was serving the vault).',
+    options: { json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx) {
-      // A running agent answers `lock` itself before this runs; here none was running.
-      ctx.err('Nothing to lock: no unlock agent serves this vault.')
+      // A running agent answers `lock` itself before this runs (agent-server); here none was running.
+      ctx.done('Nothing to lock: no unlock agent serves this vault.', { locked: true, stopped: null })
       return 0
     },
   },

@@ -34,7 +34,7 @@ export function completionCommands(all: () => CliCommand[]): CliCommand[] {
       words: ['completion'],
       usage: 'completion bash|zsh|fish',
       summary: 'print the shell completion script',
-      help: 'Completes commands, options and, while `keyshelf unlock` runs, APP/ENV/KEY addresses (asked from the agent; nothing is read from disk).',
+      help: 'Completes commands, options and, while `keyshelf unlock` runs, APP/ENV/KEY addresses (asked from the agent; nothing is read from disk).\nNo --json: what it prints is the shell script itself.',
       positionals: [1, 1],
       async run(ctx, _opts, [shell]) {
         const script = SCRIPTS[shell ?? '']

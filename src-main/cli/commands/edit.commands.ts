@@ -95,7 +95,7 @@ export const editCommands: CliCommand[] = [
       const patch = appPatch(app, opts)
       patch.tags = patch.tags.filter(Boolean)
       const next = await core.updateApp(contract.updateApp.input.parse({ id: app.id, patch }))
-      ctx.done(`Saved ${next.name}.`)
+      ctx.done(`Saved ${next.name}.`, { app: next.name })
       return 0
     },
   },
@@ -111,7 +111,7 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateApp(
         contract.updateApp.input.parse({ id: app.id, patch: appPatch(app, { name: next }) }),
       )
-      ctx.done(`Renamed ${app.name} to ${r.name}.`)
+      ctx.done(`Renamed ${app.name} to ${r.name}.`, { app: r.name, renamedFrom: app.name })
       return 0
     },
   },
@@ -136,7 +136,7 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateEnvironment(
         contract.updateEnvironment.input.parse({ id: environment.id, patch: envPatch(environment, opts) }),
       )
-      ctx.done(`Saved ${app.name}/${r.name}.`)
+      ctx.done(`Saved ${app.name}/${r.name}.`, { app: app.name, env: r.name })
       return 0
     },
   },
@@ -155,7 +155,11 @@ export const editCommands: CliCommand[] = [
           patch: envPatch(environment, { name: next }),
         }),
       )
-      ctx.done(`Renamed ${app.name}/${environment.name} to ${app.name}/${r.name}.`)
+      ctx.done(`Renamed ${app.name}/${environment.name} to ${app.name}/${r.name}.`, {
+        app: app.name,
+        env: r.name,
+        renamedFrom: environment.name,
+      })
       return 0
     },
   },
@@ -175,7 +179,11 @@ export const editCommands: CliCommand[] = [
       )
         throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       await core.deleteEnvironment({ id: environment.id })
-      ctx.done(movedToTrash(`${app.name}/${environment.name}`))
+      ctx.done(movedToTrash(`${app.name}/${environment.name}`), {
+        removed: { app: app.name, env: environment.name },
+        toTrash: true,
+        keys,
+      })
       return 0
     },
   },
@@ -220,7 +228,11 @@ export const editCommands: CliCommand[] = [
       const r = await core.updateCredential(
         contract.updateCredential.input.parse({ id: credential.id, patch }),
       )
-      ctx.done(`Saved ${app.name}/${environment.name}/${r.name}.`)
+      ctx.done(`Saved ${app.name}/${environment.name}/${r.name}.`, {
+        app: app.name,
+        env: environment.name,
+        key: r.name,
+      })
       return 0
     },
   },
@@ -235,7 +247,12 @@ export const editCommands: CliCommand[] = [
       const { app, environment, credential } = await resolveCredential(core, path ?? '')
       const patch = { ...credentialPatch(credential, {}), status: 'revoked' as const }
       await core.updateCredential(contract.updateCredential.input.parse({ id: credential.id, patch }))
-      ctx.done(`Revoked ${app.name}/${environment.name}/${credential.name}; its history is kept.`)
+      ctx.done(`Revoked ${app.name}/${environment.name}/${credential.name}; its history is kept.`, {
+        app: app.name,
+        env: environment.name,
+        key: credential.name,
+        status: 'revoked',
+      })
       return 0
     },
   },
@@ -247,7 +264,7 @@ export const editCommands: CliCommand[] = [
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
       const core = await ctx.unlocked()
-      const { credential, field } = await resolveField(core, path ?? '')
+      const { app, environment, credential, field } = await resolveField(core, path ?? '')
       if (credential.fields.length === 1)
         throw new UsageError(
           `${field.envVar} is the only field of ${credential.name}: use \`keyshelf key rm\`.`,
@@ -264,7 +281,9 @@ export const editCommands: CliCommand[] = [
           fields,
         }),
       )
-      ctx.done(`Removed ${field.envVar} from ${credential.name}; its value is in the history.`)
+      ctx.done(`Removed ${field.envVar} from ${credential.name}; its value is in the history.`, {
+        removed: { app: app.name, env: environment.name, key: credential.name, envVar: field.envVar },
+      })
       return 0
     },
   },

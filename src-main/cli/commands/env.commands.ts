@@ -52,9 +52,9 @@ export const envCommands: CliCommand[] = [
   {
     words: ['export'],
     usage:
-      'export APP ENV [--format dotenv|docker|shell|json] [-o FILE] [--force] [--example] [--include-public] [--only VAR,…] [--gitignore]',
+      'export APP ENV [--format dotenv|docker|shell|json] [-o FILE [--json]] [--force] [--example] [--include-public] [--only VAR,…] [--gitignore]',
     summary: "write an environment's keys for dotenv, Docker, a POSIX shell or JSON",
-    help: 'Prints to stdout without -o. Files are written 0600 and atomically, never over an existing file without --force.\nA value a format cannot carry exactly is refused, naming the key and a format that can.\n--example writes names only (public values too with --include-public). --gitignore adds FILE to .gitignore.',
+    help: 'Prints to stdout without -o. Files are written 0600 and atomically, never over an existing file without --force.\nA value a format cannot carry exactly is refused, naming the key and a format that can.\n--example writes names only (public values too with --include-public). --gitignore adds FILE to .gitignore.\n--json (with -o) prints {"ok","message","path","format","example","addedToGitignore","gitWarning"}; the values as JSON are --format json.',
     options: {
       format: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
@@ -63,10 +63,12 @@ export const envCommands: CliCommand[] = [
       'include-public': { type: 'boolean' },
       only: { type: 'string' },
       gitignore: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     positionals: [2, 2],
     async run(ctx, opts, [appName, envName]) {
       const fmt = format(str(opts.format))
+      ctx.jsonNeedsFile(str(opts.output), 'the values themselves (as JSON with --format json)')
       const core = await ctx.unlocked()
       const { environment } = await resolveEnv(core, appName ?? '', envName ?? '')
       const req = contract.exportPreview.input.parse({
@@ -86,7 +88,7 @@ export const envCommands: CliCommand[] = [
       // Ask git BEFORE writing: an untracked file in a work tree gets the question (or --gitignore) first;
       // a tracked file is refused without --force (core); an --example file holds no secret: no warning.
       const before = example ? null : await core.env.gitStatus(path)
-      let nowIgnored = false
+      let added: string | null = null
       if (before?.inRepo && !before.ignored && !before.tracked) {
         if (
           opts.gitignore ||
@@ -95,23 +97,32 @@ export const envCommands: CliCommand[] = [
             `${out} is in a git work tree and not ignored. Add it to .gitignore before writing?`,
           ))
         ) {
-          const pattern = await core.env.ignore(path)
-          ctx.err(`Added ${pattern} to ${before.repoRoot}/.gitignore.`)
-          nowIgnored = true
+          added = await core.env.ignore(path)
+          ctx.err(`Added ${added} to ${before.repoRoot}/.gitignore.`)
         }
       }
       const git = await core.env.save(req, path, opts.force === true)
-      ctx.err(`Wrote ${path} (${fmt}, mode 0600).`)
-      if (!example && git.inRepo && !git.ignored && !nowIgnored) {
-        if (git.tracked) {
-          ctx.err(
-            `Warning: ${out} is tracked by git. .gitignore will not stop it being committed: git rm --cached it.`,
-          )
-        } else {
-          ctx.err(
-            `Warning: ${out} is in a git work tree and not ignored by git. Re-run with --force --gitignore to add it to .gitignore.`,
-          )
-        }
+      const gitWarning =
+        !example && git.inRepo && !git.ignored && added === null
+          ? git.tracked
+            ? ('tracked' as const)
+            : ('not-ignored' as const)
+          : null
+      ctx.done(`Wrote ${path} (${fmt}, mode 0600).`, {
+        path,
+        format: fmt,
+        example,
+        addedToGitignore: added,
+        gitWarning,
+      })
+      if (gitWarning === 'tracked') {
+        ctx.err(
+          `Warning: ${out} is tracked by git. .gitignore will not stop it being committed: git rm --cached it.`,
+        )
+      } else if (gitWarning === 'not-ignored') {
+        ctx.err(
+          `Warning: ${out} is in a git work tree and not ignored by git. Re-run with --force --gitignore to add it to .gitignore.`,
+        )
       }
       return 0
     },
@@ -182,7 +193,7 @@ export const envCommands: CliCommand[] = [
     words: ['run'],
     usage: 'run (--app APP --env ENV | --env-file FILE) [--only VAR,…] [--mask] -- COMMAND [ARGS…]',
     summary: "run a command with an environment's keys in its environment",
-    help: 'Values go only into the child environment, never argv; KEYSHELF_PASSWORD and KEYSHELF_NEW_PASSWORD are removed from it.\nstdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.\n--env-file FILE: a .env file whose values may hold {{ keyshelf://APP/ENV/KEY }} references (resolved here; with --app/--env its entries win).',
+    help: 'Values go only into the child environment, never argv; KEYSHELF_PASSWORD and KEYSHELF_NEW_PASSWORD are removed from it.\nstdin/stdout pass through; the exit code and signal come back.\n--mask replaces secret values in the output with *****.\n--env-file FILE: a .env file whose values may hold {{ keyshelf://APP/ENV/KEY }} references (resolved here; with --app/--env its entries win).\nNo --json: stdout and stderr are the child command’s own.',
     options: {
       app: { type: 'string' },
       env: { type: 'string' },

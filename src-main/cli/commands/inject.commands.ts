@@ -61,18 +61,20 @@ export async function resolveTemplate(
 export const injectCommands: CliCommand[] = [
   {
     words: ['inject'],
-    usage: 'inject -i TEMPLATE [-o FILE] [--force]',
+    usage: 'inject -i TEMPLATE [-o FILE [--json]] [--force]',
     summary: 'fill {{ keyshelf://APP/ENV/KEY }} references in a template',
-    help: 'Prints to stdout without -o; FILE is written 0600 and atomically, never over an existing file without --force.\nTEMPLATE "-" reads stdin. A reference that does not resolve stops everything; nothing is written.',
+    help: 'Prints to stdout without -o; FILE is written 0600 and atomically, never over an existing file without --force.\nTEMPLATE "-" reads stdin. A reference that does not resolve stops everything; nothing is written.\n--json (with -o) prints {"ok","message","path","values"}.',
     options: {
       'in-file': { type: 'string', short: 'i' },
       'out-file': { type: 'string', short: 'o' },
       force: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     positionals: [0, 0],
     async run(ctx, opts) {
       const file = str(opts['in-file'])
       if (!file) throw new UsageError('Give the template with -i TEMPLATE (or -i - for stdin).')
+      ctx.jsonNeedsFile(str(opts['out-file']), 'the filled template')
       const text = await readTemplate(ctx, file)
       const core = await ctx.unlocked()
       const out = str(opts['out-file'])
@@ -83,7 +85,7 @@ export const injectCommands: CliCommand[] = [
       }
       const path = resolve(out)
       await writeEnvFileAtomic(path, r.text, { force: opts.force === true })
-      ctx.err(`Wrote ${path} (mode 0600) with ${r.count} value(s).`)
+      ctx.done(`Wrote ${path} (mode 0600) with ${r.count} value(s).`, { path, values: r.count })
       return 0
     },
   },

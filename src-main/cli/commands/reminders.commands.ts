@@ -29,7 +29,7 @@ export const remindersCommands: CliCommand[] = [
             `Keyshelf deletes this old key at ${r.providerName} itself: keyshelf key finish-rotation ${path}`,
           )
         await core.dismissGuidedReminder({ id: r.reminderId })
-        ctx.err(`Done: the reminder for ${path} is gone.`)
+        ctx.done(`Done: the reminder for ${path} is gone.`, { path, key: credential.name, dismissed: true })
         return 0
       }
       const all = await core.openRevokes()

@@ -32,6 +32,18 @@ export function pullLine(s: PullSummary): string {
   return `team ${s.team}: ${s.created} new, ${s.updated} updated, ${s.unchanged} unchanged${gone}`
 }
 
+/** A team pull for --json (`team pull`, `sync`): counts and the offline mark, as ISO time. */
+export function pullJson(s: PullSummary): Record<string, unknown> {
+  return {
+    team: s.team,
+    created: s.created,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    deletedRemotely: s.deletedRemotely,
+    offlineSince: iso(s.offlineSince),
+  }
+}
+
 /** Pulls every connected team, in order; progress goes through the core's onProgress. */
 export async function syncTeams(core: KeyshelfCore): Promise<PullSummary[]> {
   const out: PullSummary[] = []
@@ -133,7 +145,7 @@ export const teamCommands: CliCommand[] = [
   {
     words: ['team', 'connect'],
     usage:
-      'team connect NAME --addr URL[,URL…] (--token-stdin | --role-id ID --secret-id-stdin | --username U) [--mount secret] [--prefix keyshelf] [--namespace NS] [--auth-mount PATH]',
+      'team connect NAME --addr URL[,URL…] (--token-stdin | --role-id ID --secret-id-stdin | --username U) [--mount secret] [--prefix keyshelf] [--namespace NS] [--auth-mount PATH] [--json]',
     summary:
       'connect a team space on OpenBao / HashiCorp Vault (KV v2); the credentials are sealed in the vault',
     help:
@@ -150,6 +162,7 @@ export const teamCommands: CliCommand[] = [
       'secret-id-stdin': { type: 'boolean' },
       username: { type: 'string' },
       'auth-mount': { type: 'string' },
+      json: { type: 'boolean' },
     },
     positionals: [1, 1],
     async run(ctx, opts, [name]) {
@@ -168,9 +181,19 @@ export const teamCommands: CliCommand[] = [
         ...(prefix ? { prefix } : {}),
         ...(namespace ? { namespace } : {}),
       })
-      ctx.err(
+      ctx.done(
         `Connected team ${t.name} as ${t.displayName || 'this token'} (policies: ${t.policies.join(', ') || 'none'}); ` +
           `keys at ${t.mount}/${t.prefix}/ on ${t.addrs.length} node${t.addrs.length === 1 ? '' : 's'}.`,
+        {
+          team: t.name,
+          displayName: t.displayName,
+          policies: t.policies,
+          addrs: t.addrs,
+          mount: t.mount,
+          prefix: t.prefix,
+          namespace: t.namespace,
+          authMethod: t.authMethod,
+        },
       )
       return 0
     },
@@ -217,49 +240,58 @@ export const teamCommands: CliCommand[] = [
   },
   {
     words: ['team', 'share'],
-    usage: 'team share APP [--team NAME]',
+    usage: 'team share APP [--team NAME] [--json]',
     summary: "put an app's environments and keys in a team space",
-    options: { team: { type: 'string' } },
+    options: { team: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [appName]) {
       const core = await ctx.unlocked()
       const app = core.appByName(appName!)
       const s = await core.teams.share(app.id, str(opts.team))
-      ctx.err(
+      ctx.done(
         `Shared ${s.app} with team ${s.team}: ${s.keys} key${s.keys === 1 ? '' : 's'} in ${s.environments} environment${s.environments === 1 ? '' : 's'}` +
           (s.alreadyShared > 0 ? ` (${s.alreadyShared} already there, left as they are).` : '.'),
+        {
+          team: s.team,
+          app: s.app,
+          environments: s.environments,
+          keys: s.keys,
+          alreadyShared: s.alreadyShared,
+        },
       )
       return 0
     },
   },
   {
     words: ['team', 'pull'],
-    usage: 'team pull [--team NAME] [--full]',
+    usage: 'team pull [--team NAME] [--full] [--json]',
     summary: 'pull what changed in a team space (sync does this for every team)',
     help:
       'Keys whose manifest entry matches the local copy are skipped; every key is checked against its metadata once an hour,\n' +
       'or now with --full (finds a `bao kv put` made without Keyshelf to an existing key). See docs/teams.md.',
-    options: { team: { type: 'string' }, full: { type: 'boolean' } },
+    options: { team: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx, opts) {
       const core = await ctx.unlocked()
       const s = await core.teams.pull(str(opts.team), { full: opts.full === true })
-      ctx.out(pullLine(s))
+      if (ctx.json) ctx.out(JSON.stringify(pullJson(s)))
+      else ctx.out(pullLine(s))
       return 0
     },
   },
   {
     words: ['team', 'disconnect'],
-    usage: 'team disconnect NAME',
+    usage: 'team disconnect NAME [--json]',
     summary: "forget a team's credentials; its apps and keys stay in this vault as local keys",
     help: 'The team space itself is not changed. Connect again (team connect) to link the same paths anew.',
-    options: {},
+    options: { json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, _opts, [name]) {
       const core = await ctx.unlocked()
       const r = core.teams.disconnect(name!)
-      ctx.err(
+      ctx.done(
         `Disconnected team ${r.team}: its ${r.keys} key${r.keys === 1 ? '' : 's'} in ${r.apps} app${r.apps === 1 ? '' : 's'} stay here as local keys; the team space is unchanged.`,
+        { team: r.team, apps: r.apps, keys: r.keys },
       )
       return 0
     },
@@ -294,19 +326,22 @@ export const teamCommands: CliCommand[] = [
   },
   {
     words: ['report'],
-    usage: 'report [--format ics|csv|json|md] [--team NAME] [--within DAYS] [-o FILE]',
+    usage: 'report [--format ics|csv|json|md] [--team NAME] [--within DAYS] [-o FILE [--json]]',
     summary: 'the rotation calendar (ics) or report (csv, json, md); never a secret value',
     help:
       'ics: one all-day event per rotation due date, expiry and overlap end, with an alarm DAYS before (default: the warning window).\n' +
-      'Without --team: every key in this vault. Prints to stdout without -o.',
+      'Without --team: every key in this vault. Prints to stdout without -o.\n' +
+      '--json (with -o) prints {"ok","message","path","format","keys"}; the report itself as JSON is --format json.',
     options: {
       format: { type: 'string', short: 'f' },
       team: { type: 'string' },
       within: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
     },
     positionals: [0, 0],
     async run(ctx, opts) {
+      ctx.jsonNeedsFile(str(opts.output), 'the report itself (as JSON with --format json)')
       const format = (str(opts.format) ?? 'md') as ReportFormat
       if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
         throw new UsageError(`--format is one of ${REPORT_FORMATS.join(', ')}.`)
@@ -330,7 +365,14 @@ export const teamCommands: CliCommand[] = [
       if (out === undefined) ctx.io.stdout.write(text)
       else {
         writeFileSync(resolve(out), text, { mode: 0o644 })
-        ctx.err(`Wrote the ${format} report of ${keys.length} key${keys.length === 1 ? '' : 's'} to ${out}.`)
+        ctx.done(
+          `Wrote the ${format} report of ${keys.length} key${keys.length === 1 ? '' : 's'} to ${out}.`,
+          {
+            path: resolve(out),
+            format,
+            keys: keys.length,
+          },
+        )
       }
       return 0
     },

@@ -58,6 +58,11 @@ export function movedToTrash(address: string): string {
   return `Moved ${address} to the Trash (kept ${TRASH_DAYS} days; \`keyshelf trash restore ${shellWord(address)}\` brings it back).`
 }
 
+/** An item's names for --json: {app} or {app, env}. */
+function namesOf(i: TrashItem): { app: string; env?: string } {
+  return i.kind === 'app' ? { app: i.name } : { app: i.appName, env: i.name }
+}
+
 /** `keyshelf trash …`: list, restore, delete forever, empty (issue 10 §20). */
 export const trashCommands: CliCommand[] = [
   {
@@ -115,10 +120,10 @@ export const trashCommands: CliCommand[] = [
   },
   {
     words: ['trash', 'restore'],
-    usage: 'trash restore APP[/ENV] [--as NAME]',
+    usage: 'trash restore APP[/ENV] [--as NAME] [--json]',
     summary: 'bring an app or environment back from the Trash with all its keys',
     help: 'When its name has been taken meanwhile, --as gives it another one. An environment whose app is in the Trash too needs the app restored first.',
-    options: { as: { type: 'string' } },
+    options: { as: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [address]) {
       const core = await ctx.unlocked()
@@ -146,15 +151,20 @@ export const trashCommands: CliCommand[] = [
         }
         throw err
       }
-      ctx.err(`Restored ${addressOf(back)} with ${contents(back)}.`)
+      ctx.done(`Restored ${addressOf(back)} with ${contents(back)}.`, {
+        restored: namesOf(back),
+        kind: back.kind,
+        ...(back.kind === 'app' ? { environments: back.environmentCount } : {}),
+        keys: back.credentialCount,
+      })
       return 0
     },
   },
   {
     words: ['trash', 'rm'],
-    usage: 'trash rm APP[/ENV] [--yes]',
+    usage: 'trash rm APP[/ENV] [--yes] [--json]',
     summary: 'delete an app or environment in the Trash forever',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [address]) {
       const core = await ctx.unlocked()
@@ -168,21 +178,25 @@ export const trashCommands: CliCommand[] = [
       )
         throw new UsageError('Not deleted. Pass --yes to delete forever without asking.')
       await core.deleteFromTrash({ id: item.id })
-      ctx.err(`Deleted ${addressOf(item)} forever.`)
+      ctx.done(`Deleted ${addressOf(item)} forever.`, {
+        deleted: namesOf(item),
+        kind: item.kind,
+        keys: item.credentialCount,
+      })
       return 0
     },
   },
   {
     words: ['trash', 'empty'],
-    usage: 'trash empty [--yes]',
+    usage: 'trash empty [--yes] [--json]',
     summary: 'delete everything in the Trash forever',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx, opts) {
       const core = await ctx.unlocked()
       const items = await core.listTrash()
       if (items.length === 0) {
-        ctx.err('The Trash is already empty.')
+        ctx.done('The Trash is already empty.', { items: 0, keys: 0 })
         return 0
       }
       const keys = items.reduce((n, i) => n + i.credentialCount, 0)
@@ -195,7 +209,7 @@ export const trashCommands: CliCommand[] = [
       )
         throw new UsageError('Not emptied. Pass --yes to empty the Trash without asking.')
       const { purged } = await core.emptyTrash()
-      ctx.err(`Emptied the Trash: ${purged} item(s) deleted forever.`)
+      ctx.done(`Emptied the Trash: ${purged} item(s) deleted forever.`, { items: purged, keys })
       return 0
     },
   },

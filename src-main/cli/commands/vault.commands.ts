@@ -137,10 +137,10 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['passwd'],
-    usage: 'passwd [--rekey]',
+    usage: 'passwd [--rekey] [--json]',
     summary: 'change the master password (re-wraps the data key; --rekey also replaces it)',
     help: 'The current password comes from KEYSHELF_PASSWORD, the first stdin line (--password-stdin) or a prompt;\nthe new one from KEYSHELF_NEW_PASSWORD, the second stdin line (--password-stdin) or a prompt asked twice.\nWithout --rekey the data key stays the same: an old copy of the vault file still opens with the old password,\nincluding secrets added later. --rekey (or keyshelf rekey) replaces the data key too.',
-    options: { rekey: { type: 'boolean' } },
+    options: { rekey: { type: 'boolean' }, json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx, opts) {
       const core = ctx.core()
@@ -151,29 +151,39 @@ export const vaultCommands: CliCommand[] = [
       if (next === current)
         throw new UsageError('The new password is the same as the current one. Nothing was changed.')
       await core.changePassword(contract.changePassword.input.parse({ current, next }))
-      ctx.err('Master password changed.')
+      const changed = 'Master password changed.'
+      // Text: each step as it happens; --json: one object at the end (the question and the tip on stderr).
+      if (!ctx.json) ctx.err(changed)
       const rekey =
         opts.rekey === true ||
         (await confirm(
           ctx.io,
           'The data key is unchanged, so an old copy of the vault file still opens with the old password. Replace the data key too (rekey)?',
         ))
-      if (rekey) {
-        const r = await core.rekey({ password: next })
-        ctx.err(`Data key replaced: ${r.resealed} values re-sealed. Quick unlock, if it was on, is off.`)
-      } else {
+      const r = rekey ? await core.rekey({ password: next }) : null
+      const replaced = r
+        ? `Data key replaced: ${r.resealed} values re-sealed. Quick unlock, if it was on, is off.`
+        : null
+      if (ctx.json)
+        ctx.done(replaced ? `${changed} ${replaced}` : changed, {
+          passwordChanged: true,
+          rekeyed: r !== null,
+          resealed: r?.resealed ?? null,
+        })
+      else if (replaced) ctx.err(replaced)
+      if (!r)
         ctx.err(
           'Tip: keyshelf rekey replaces the data key, so old copies of the file cannot open new secrets.',
         )
-      }
       return 0
     },
   },
   {
     words: ['rekey'],
-    usage: 'rekey',
+    usage: 'rekey [--json]',
     summary: 'replace the vault’s data key and re-seal every value (after a leak or a password change)',
-    help: 'Everything is re-sealed in one transaction with a new random data key; an old copy of the vault file\nand an old password then open nothing written afterwards. Quick unlock is turned off. The audit log keeps an entry.',
+    help: 'Everything is re-sealed in one transaction with a new random data key; an old copy of the vault file\nand an old password then open nothing written afterwards. Quick unlock is turned off. The audit log keeps an entry.\nProgress (on a terminal) goes to stderr; --json prints {"ok","message","rekeyed","resealed","ms"} on stdout.',
+    options: { json: { type: 'boolean' } },
     positionals: [0, 0],
     async run(ctx) {
       const core = ctx.core()
@@ -182,7 +192,12 @@ export const vaultCommands: CliCommand[] = [
       await core.unlock({ password })
       const started = Date.now()
       const r = await core.rekey({ password })
-      ctx.err(`Data key replaced: ${r.resealed} values re-sealed in ${Date.now() - started} ms.`)
+      const ms = Date.now() - started
+      ctx.done(`Data key replaced: ${r.resealed} values re-sealed in ${ms} ms.`, {
+        rekeyed: true,
+        resealed: r.resealed,
+        ms,
+      })
       return 0
     },
   },
@@ -262,9 +277,9 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['app', 'rm'],
-    usage: 'app rm NAME [--yes]',
+    usage: 'app rm NAME [--yes] [--json]',
     summary: 'move an app with its environments and keys to the Trash (kept 30 days)',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [name]) {
       const core = await ctx.unlocked()
@@ -278,7 +293,12 @@ export const vaultCommands: CliCommand[] = [
         if (!ok) throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       }
       await core.deleteApp({ id: app.id })
-      ctx.err(movedToTrash(app.name))
+      ctx.done(movedToTrash(app.name), {
+        removed: { app: app.name },
+        toTrash: true,
+        environments: summary?.environmentCount ?? 0,
+        keys: summary?.credentialCount ?? 0,
+      })
       return 0
     },
   },
@@ -344,7 +364,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'add'],
     usage:
-      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID]',
+      'key add APP ENV NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L] [--expires YYYY-MM-DD] [--rotate-every DAYS|never] [--last-rotated YYYY-MM-DD] [--provider P] [--provider-key-id ID] [--json]',
     summary: 'add a key (add a second field with key add-field)',
     help: `Prefer --value-stdin (e.g. printf %s "$V" | keyshelf key add …): --value stays in shell history and process lists.\nWith --password-stdin, the first stdin line is the password and the rest is the value.\n--provider is one of ${PROVIDERS.join(', ')} (default manual). --rotate-every defaults to 90 days (never for --public).`,
     options: {
@@ -393,7 +413,7 @@ export const vaultCommands: CliCommand[] = [
   {
     words: ['key', 'add-field'],
     usage:
-      'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L]',
+      'key add-field APP/ENV/NAME --env-var VAR [--public] [--value V | --value-stdin] [--allow-empty] [--label L] [--json]',
     summary: 'add a field to a key (the second half of a pair)',
     options: {
       'env-var': { type: 'string' },
@@ -628,14 +648,15 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'finish-rotation'],
-    usage: 'key finish-rotation APP/ENV/ENV_VAR',
+    usage: 'key finish-rotation APP/ENV/ENV_VAR [--json]',
     summary: 'end a two-key rotation now: delete the old key at the provider',
+    options: { json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, _opts, [path]) {
       const core = await ctx.unlocked()
       const { credential } = await resolveCredential(core, path ?? '')
       const r = await core.finishProviderRotation({ credentialId: credential.id })
-      ctx.err(r.message)
+      ctx.done(r.message, { path, deleted: r.deleted, alreadyGone: r.alreadyGone })
       return 0
     },
   },
@@ -742,23 +763,27 @@ export const vaultCommands: CliCommand[] = [
   },
   {
     words: ['key', 'rm'],
-    usage: 'key rm APP/ENV/NAME [--yes]',
+    usage: 'key rm APP/ENV/NAME [--yes] [--json]',
     summary: 'delete a key with its history',
-    options: { yes: { type: 'boolean', short: 'y' } },
+    options: { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     async run(ctx, opts, [path]) {
       const core = await ctx.unlocked()
-      const { credential } = await resolveCredential(core, path ?? '')
+      const { app, environment, credential } = await resolveCredential(core, path ?? '')
       if (!opts.yes && !(await confirm(ctx.io, `Delete ${credential.name} and its history?`))) {
         throw new UsageError('Not deleted. Pass --yes to delete without asking.')
       }
       await core.deleteCredential({ id: credential.id })
-      ctx.err(`Deleted ${credential.name}.`)
-      if (
-        credential.providerCredentialId &&
+      const atProvider =
+        credential.providerCredentialId !== '' &&
         credential.provider !== 'manual' &&
         credential.provider !== 'other'
-      ) {
+      ctx.done(`Deleted ${credential.name}.`, {
+        removed: { app: app.name, env: environment.name, key: credential.name },
+        toTrash: false,
+        stillAtProvider: atProvider ? credential.provider : null,
+      })
+      if (atProvider) {
         ctx.err(
           `This removed only Keyshelf's copy: the key still exists at ${credential.provider} and still works. ` +
             'Revoke it in the provider’s dashboard if nobody uses it (a later sync adds it back while it exists).',

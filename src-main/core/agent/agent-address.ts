@@ -15,3 +15,29 @@ export function addressOf(argv: string[], env: NodeJS.ProcessEnv): { vault: stri
   }
   return { vault, words }
 }
+
+/** --json before `--`: the agent's own answers (lock, unlock, refusals) are JSON then, as run-cli's are. */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end >= 0 ? argv.slice(0, end) : argv).includes('--json')
+}
+
+/**
+ * An answer the agent or its client gives itself, in run-cli's shapes: a success is the message on stderr,
+ * or `{"ok":true,"message",…data}` on stdout with --json; an error is `keyshelf: message` on stderr, or
+ * `{"error":{"code","message","exit"}}` there with --json.
+ */
+export function ownAnswer(
+  json: boolean,
+  result: { ok: string; data?: Record<string, unknown> } | { error: string; code: string; exit: number },
+): { out: string; err: string } {
+  if ('ok' in result) {
+    return json
+      ? { out: JSON.stringify({ ok: true, message: result.ok, ...result.data }) + '\n', err: '' }
+      : { out: '', err: result.ok + '\n' }
+  }
+  const { error: message, code, exit } = result
+  return json
+    ? { out: '', err: JSON.stringify({ error: { code, message, exit } }) + '\n' }
+    : { out: '', err: `keyshelf: ${message}\n` }
+}

@@ -21,7 +21,7 @@ import { defaultVaultPath } from '../vault-path'
 import { agentPaths, canonicalVault, type AgentPaths } from './agent-paths'
 import { agentRequestSchema } from './agent-protocol'
 import { encodeResponse, MAX_REQUEST_BYTES } from './agent-wire'
-import { addressOf } from './agent-address'
+import { addressOf, ownAnswer, wantsJson } from './agent-address'
 
 /** Commands the agent refuses even with a valid cookie (they need the user's terminal or a password). */
 const REFUSED = new Set(['init', 'passwd', 'run', '__agent'])
@@ -153,15 +153,15 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
   }
 
   const handle = async (sock: Socket, raw: Buffer) => {
-    let json: unknown
+    let body: unknown
     try {
-      json = JSON.parse(raw.toString('utf8'))
+      body = JSON.parse(raw.toString('utf8'))
     } catch {
       return answer(sock, 1, '', 'keyshelf: the agent could not read the request.\n')
     }
-    const parsed = agentRequestSchema.safeParse(json)
+    const parsed = agentRequestSchema.safeParse(body)
     if (!parsed.success) {
-      const v = (json as { v?: unknown } | null)?.v
+      const v = (body as { v?: unknown } | null)?.v
       return answer(
         sock,
         1,
@@ -172,21 +172,25 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
       )
     }
     const req = parsed.data
+    const json = wantsJson(req.argv)
+    const own = (code: number, r: Parameters<typeof ownAnswer>[1]) => {
+      const { out, err } = ownAnswer(json, r)
+      answer(sock, code, out, err)
+    }
     const given = Buffer.from(req.cookie)
     if (given.length !== cookieBytes.length || !timingSafeEqual(given, cookieBytes)) {
-      return answer(sock, 1, '', 'keyshelf: the agent refused the request (wrong cookie).\n')
+      const error = 'the agent refused the request (wrong cookie).'
+      return own(1, { error, code: 'INVALID_INPUT', exit: 1 })
     }
     lastUsed = now()
     const command = addressOf(req.argv, {}).words[0] ?? ''
     if (command === 'lock') {
-      answer(
-        sock,
-        0,
-        '',
-        opts.stopSignal
-          ? 'Locked: the Keyshelf app locked its window and stopped serving the CLI.\n'
-          : 'Locked: the unlock agent stopped and forgot the key.\n',
-      )
+      own(0, {
+        ok: opts.stopSignal
+          ? 'Locked: the Keyshelf app locked its window and stopped serving the CLI.'
+          : 'Locked: the unlock agent stopped and forgot the key.',
+        data: { locked: true, stopped: opts.stopSignal ? 'app' : 'agent' },
+      })
       shutdown()
       opts.onLockCommand?.()
       return
@@ -194,10 +198,19 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
     if (command === 'unlock') {
       const idle =
         opts.idleMinutes > 0 ? `after ${opts.idleMinutes} idle minutes` : 'only with `keyshelf lock`'
-      return answer(sock, 0, '', `Already unlocked by the agent (pid ${process.pid}); it locks ${idle}.\n`)
+      return own(0, {
+        ok: `Already unlocked by the agent (pid ${process.pid}); it locks ${idle}.`,
+        data: {
+          agent: 'running',
+          pid: process.pid,
+          vault: opts.vault,
+          socket: paths.socket,
+          idleMinutes: opts.idleMinutes,
+        },
+      })
     }
     if (REFUSED.has(command)) {
-      return answer(sock, 1, '', `keyshelf: ${command} does not run through the agent.\n`)
+      return own(1, { error: `${command} does not run through the agent.`, code: 'INVALID_INPUT', exit: 1 })
     }
     const stdin = new PassThrough() as PassThrough & { isTTY?: boolean }
     stdin.end(req.stdin !== null ? Buffer.from(req.stdin, 'base64') : Buffer.alloc(0))
@@ -209,7 +222,9 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
       process.chdir(req.cwd)
       code = await opts.run(req.argv, { stdin, stdout: out, stderr: err, env: { ...opts.env } }, opts.core)
     } catch {
-      err.write('keyshelf: the agent could not run the command.\n')
+      err.write(
+        ownAnswer(json, { error: 'the agent could not run the command.', code: 'INTERNAL', exit: 1 }).err,
+      )
     } finally {
       // The desktop app's main process keeps its own working folder.
       if (opts.stopSignal) process.chdir(cwd)
