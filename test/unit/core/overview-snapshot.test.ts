@@ -130,7 +130,7 @@ describe('the overview snapshot', () => {
     await first.close()
     const row = snapshotRow(v.path)!
     const flipped = Buffer.from(row, 'base64')
-    flipped[40] ^= 0xff
+    flipped[40] = (flipped[40] ?? 0) ^ 0xff
     sql(v.path, "UPDATE meta SET value = ? WHERE key = 'overview_snapshot'", flipped.toString('base64'))
 
     const svc = await opened(v.path)
