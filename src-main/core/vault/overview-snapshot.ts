@@ -31,14 +31,9 @@ export interface StampedRow {
 /** The stamp of the rows as read now (order matters: the same query, the same order). */
 export function stampOf(rows: readonly StampedRow[]): string {
   const h = createHash('sha256')
-  const len = Buffer.alloc(4)
+  // Each piece length-prefixed ("<chars>:<aad><bytes>:" then the blob): no two row lists hash alike.
   for (const r of rows) {
-    const aad = Buffer.from(r.aad, 'utf8')
-    len.writeUInt32BE(aad.length)
-    h.update(len)
-    h.update(aad)
-    len.writeUInt32BE(r.enc.length)
-    h.update(len)
+    h.update(`${r.aad.length}:${r.aad}${r.enc.length}:`)
     h.update(r.enc)
   }
   return `${rows.length}:${h.digest('base64')}`

@@ -47,8 +47,13 @@ export function hasHeader(db: Database): boolean {
 }
 
 /** Reads and checks the header. Missing or inconsistent fields raise VaultCorruptError. */
+const HEADER_KEYS = ['format', 'vault_id', 'kdf', 'salt', 'wrapped_key', 'created_at', 'header_checksum']
+
 export function readHeader(db: Database): VaultHeader {
-  const rows = db.prepare('SELECT key, value FROM meta').all() as {
+  // Only the header's rows: `meta` also holds large sealed rows (the overview snapshot).
+  const rows = db
+    .prepare(`SELECT key, value FROM meta WHERE key IN (${HEADER_KEYS.map(() => '?').join(', ')})`)
+    .all(...HEADER_KEYS) as {
     key: string
     value: string
   }[]
