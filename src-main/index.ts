@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const vaultPath = join(app.getPath('userData'), 'vault.db')
   const service = createCore({
     vaultPath,
+    origin: 'app',
     clipboard,
     settings,
     logger,

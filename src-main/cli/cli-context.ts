@@ -60,6 +60,7 @@ export class CliContext {
       testHooksAllowed(this.io.env) && this.io.env.KEYSHELF_TEST_SIGKILL_AFTER_PROVIDER_ANSWER === '1'
     this.coreInstance ??= createCore({
       vaultPath: this.global.vault,
+      origin: 'cli',
       ...(crash ? { afterProviderAnswer: () => process.kill(process.pid, 'SIGKILL') } : {}),
       onProgress: (e) => {
         if (this.io.stderr.isTTY) {

@@ -5,6 +5,7 @@
  * just made, newest first, and an empty state for a key never used. axe on each, screenshots at 900 x 600
  * and 1280 x 800 (out/screenshots/backup-*, activity-*).
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +41,7 @@ let browser: Browser
 let server: { url: string; close: () => Promise<void> }
 let saveDir: string
 let vault: Vault
+const LAUNCHER = join(import.meta.dirname, '..', '..', 'bin', 'keyshelf.cjs')
 
 beforeAll(async () => {
   const why = e2eUnavailable()
@@ -64,6 +66,14 @@ beforeAll(async () => {
       fields: [{ label: '', envVar: 'DATABASE_URL', kind: 'secret', value: 'postgres://prod/db' }],
     }),
   )
+  // The same key read once by the CLI (a separate process on the same vault file), so the Activity tab
+  // has an entry from each origin.
+  const cli = spawnSync(
+    process.execPath,
+    [LAUNCHER, '--vault', vault.path, '--password-stdin', 'get', 'Shop/Production/STRIPE_SECRET_KEY'],
+    { input: `${PASSWORD}\n`, encoding: 'utf8' },
+  )
+  if (cli.status !== 0) throw new Error(`keyshelf get failed: ${cli.stderr}`)
 }, 60_000)
 
 afterAll(async () => {
@@ -147,8 +157,10 @@ describe("a key's activity", () => {
         const list = history.getByRole('list', { name: 'Activity, newest first' })
         await list.waitFor()
         const items = (await list.getByRole('listitem').allTextContents()).map((t) => t.trim())
-        expect(items[0]).toMatch(/^CopiedSTRIPE_SECRET_KEY/)
-        expect(items[1]).toMatch(/^RevealedSTRIPE_SECRET_KEY/)
+        expect(items[0]).toMatch(/^CopiedSTRIPE_SECRET_KEY · in the app/)
+        expect(items[1]).toMatch(/^RevealedSTRIPE_SECRET_KEY · in the app/)
+        // `keyshelf get` in beforeAll: audited as the CLI's.
+        expect(items.filter((t) => /^RevealedSTRIPE_SECRET_KEY · from the CLI/.test(t))).toHaveLength(1)
         expect(items.at(-1)).toMatch(/^Created/)
         expect((await history.textContent()) ?? '').not.toContain(SECRET)
         await expectNoAxe(app, `the Activity tab at ${size.width}x${size.height}`)

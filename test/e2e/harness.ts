@@ -163,6 +163,7 @@ export async function createVault(
     : undefined
   const core = createCore({
     vaultPath: path,
+    origin: 'app', // as src-main/index.ts: the window's actions are audited as the app's
     clock: clock.now,
     clipboard,
     settings,

@@ -133,7 +133,7 @@ export const agentCommands: CliCommand[] = [
       const report = (line: string) => ctx.io.stdout.write(line + '\n')
       const idleMinutes = idleOption(str(opts['idle-minutes'])) ?? desktopIdleMinutes(ctx.io.env)
       const { password } = await stdinParts(ctx.io, true)
-      const core = createCore({ vaultPath: ctx.global.vault })
+      const core = createCore({ vaultPath: ctx.global.vault, origin: 'cli' })
       try {
         await core.unlock({ password: password ?? '' })
       } catch (err) {

@@ -9,6 +9,7 @@
  * root) can read. It locks (exits, wiping the key) on `keyshelf lock`, after the idle minutes, when the
  * clock jumps (the machine was suspended), on SIGTERM/SIGINT/SIGHUP, and when its files are removed.
  */
+import { withAuditOrigin } from '../audit-origin'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net'
@@ -220,7 +221,10 @@ export async function serveAgent(opts: AgentOptions): Promise<void> {
     const cwd = process.cwd()
     try {
       process.chdir(req.cwd)
-      code = await opts.run(req.argv, { stdin, stdout: out, stderr: err, env: { ...opts.env } }, opts.core)
+      // Audited as the CLI's, also when the desktop app's core serves it (Settings → CLI access).
+      code = await withAuditOrigin('cli', () =>
+        opts.run(req.argv, { stdin, stdout: out, stderr: err, env: { ...opts.env } }, opts.core),
+      )
     } catch {
       err.write(
         ownAnswer(json, { error: 'the agent could not run the command.', code: 'INTERNAL', exit: 1 }).err,

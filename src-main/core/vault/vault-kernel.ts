@@ -7,6 +7,7 @@ import { DEFAULT_KDF } from '../../../src-shared/model'
 import { AuthenticationFailedError, open, randomKey } from '../crypto/aead'
 import { assertKdfParams } from '../crypto/kdf'
 import { deriveSubkeys, wipe, type SessionKeys } from '../crypto/subkeys'
+import { auditOriginNow, type AuditOrigin } from '../audit-origin'
 import { openDatabase } from '../db/open-database'
 import { KeyshelfError, LockedError, WrongPasswordError } from '../errors'
 import type { Logger } from '../logger'
@@ -46,6 +47,8 @@ export interface ServiceDeps {
   clipboard?: SecretClipboard
   settings?: Settings
   logger?: Logger
+  /** Who this core serves ('app' or 'cli'): recorded in audit entries unless a call sets its own. */
+  origin?: AuditOrigin
 }
 
 /**
@@ -77,6 +80,8 @@ export class VaultKernel {
   readonly clipboard: SecretClipboard
   readonly settings: Settings
   readonly logger: Logger
+  /** The default origin of audit entries (see audit-origin.ts). */
+  private readonly origin: AuditOrigin | undefined
   private db: Database | null = null
   private current: Session | null = null
   private readonly unlockHooks: (() => void)[] = []
@@ -90,6 +95,7 @@ export class VaultKernel {
     this.clipboard = deps.clipboard ?? new MemoryClipboard(this.clock)
     this.settings = deps.settings ?? new MemorySettings()
     this.logger = deps.logger ?? silentLogger
+    this.origin = deps.origin
   }
 
   // ------------------------------------------------------------------ file
@@ -355,7 +361,9 @@ export class VaultKernel {
 
   /** Appends an audit entry inside the caller's write; details must never contain values. */
   audit(s: Session, event: AuditEvent, credentialId: string | null, details: object): void {
-    s.repo.insertAudit(randomUUID(), this.clock(), event, credentialId, details)
+    const origin = auditOriginNow() ?? this.origin
+    const withOrigin = origin && !('origin' in details) ? { ...details, origin } : details
+    s.repo.insertAudit(randomUUID(), this.clock(), event, credentialId, withOrigin)
     this.logger.info('audit', { event })
   }
 

@@ -39,6 +39,7 @@ export function activityDetail(e: AuditEntry): string {
     str(d.provider) ? `via ${String(d.provider)}` : null,
     str(d.target) && str(d.target) !== 'run' ? `to ${String(d.target)}` : null,
     str(d.via) ? `from the ${String(d.via)}` : null,
+    d.origin === 'cli' ? 'from the CLI' : d.origin === 'app' ? 'in the app' : null,
   ]
   return parts.filter((p) => p !== null).join(' · ')
 }
