@@ -152,6 +152,19 @@ for (const size of WINDOW_SIZES) {
           for (const label of ['Keep mine', 'Use Novu’s'])
             await fullyVisible(page, group.getByRole('button', { name: label }), dialog)
         await prompt.scrollIntoViewIfNeeded()
+        // The "Connected" toast, shown while the dialog is open, covers none of the dialog's buttons.
+        const toast = await page.getByText(`Connected ${appName} to Novu`).boundingBox()
+        expect(toast, 'the toast is still shown').not.toBeNull()
+        for (const button of await dialog.getByRole('button').all()) {
+          const b = await button.boundingBox()
+          if (!b) continue
+          const apart =
+            b.x >= toast!.x + toast!.width ||
+            toast!.x >= b.x + b.width ||
+            b.y >= toast!.y + toast!.height ||
+            toast!.y >= b.y + b.height
+          expect(apart, `the toast covers "${await button.textContent()}"`).toBe(true)
+        }
         await screenshot(page, `providers-env-changes-${tag}`)
         const v1 = await axe(page)
         expect(v1, `axe with the prompt open (${tag}):\n${describeViolations(v1)}`).toEqual([])
