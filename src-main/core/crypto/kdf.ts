@@ -77,8 +77,10 @@ export function assertKdfParams(params: KdfParams): void {
  * so the same password typed on different systems gives the same key.
  */
 export async function deriveKey(password: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> {
-  const early = takeEarlyDerivation(password, salt, params)
-  if (early) return early
+  return takeEarlyDerivation(password, salt, params) ?? derive(password, salt, params)
+}
+
+function derive(password: string, salt: Uint8Array, params: KdfParams): Promise<Buffer> {
   return argon2idRaw({
     password: Buffer.from(password.normalize('NFC'), 'utf8'),
     salt,
@@ -101,14 +103,7 @@ let early: { password: string; salt: Buffer; params: string; key: Promise<Buffer
 export function startEarlyDerivation(password: string, salt: Uint8Array, params: KdfParams): void {
   dropEarlyDerivation()
   assertKdfParams(params)
-  const key = argon2idRaw({
-    password: Buffer.from(password.normalize('NFC'), 'utf8'),
-    salt,
-    memoryKiB: params.memoryKiB,
-    iterations: params.iterations,
-    parallelism: params.parallelism,
-    length: 32,
-  })
+  const key = derive(password, salt, params)
   key.catch(() => undefined) // handled by whoever takes it; never an unhandled rejection
   early = { password, salt: Buffer.from(salt), params: paramsKey(params), key }
 }
