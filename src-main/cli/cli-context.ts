@@ -210,11 +210,7 @@ export function parseCommandArgs(
 export async function nameMaps(
   core: KeyshelfCore,
 ): Promise<{ apps: Map<string, string>; envs: Map<string, string> }> {
-  const apps = new Map((await core.listApps()).map((a) => [a.id, a.name]))
-  const envs = new Map<string, string>()
-  for (const id of apps.keys())
-    for (const e of await core.listEnvironments({ appId: id })) envs.set(e.id, e.name)
-  return { apps, envs }
+  return core.addressNamesNow()
 }
 
 /** `••••abcd`, `••••••••` or the clear public value. */

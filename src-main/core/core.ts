@@ -300,6 +300,10 @@ export class KeyshelfCore implements VaultService {
       credentials: this.credentials.searchCredentials(),
     }
   }
+  /** Synchronous names of every app and environment by id (the CLI prints APP/ENV addresses with them). */
+  addressNamesNow(): { apps: Map<string, string>; envs: Map<string, string> } {
+    return this.environments.addressNames()
+  }
   async createEnvironment(input: ParsedInput<'createEnvironment'>): Promise<Environment> {
     return this.environments.createEnvironment(input)
   }

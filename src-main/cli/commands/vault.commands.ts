@@ -464,11 +464,17 @@ export const vaultCommands: CliCommand[] = [
       const names = await nameMaps(core)
       const where = (c: CredentialView) =>
         [names.apps.get(c.appId) ?? '', names.envs.get(c.environmentId) ?? ''] as const
-      // Sort keys computed once per row and one collator: 10,000 rows were 130,000 localeCompare calls.
+      // The core lists by name; grouped by APP/ENV here, with only the few hundred addresses sorted (sorting
+      // all 10,000 rows again with a collator was 10-15 ms).
       const collator = new Intl.Collator()
-      const keyed = creds.map((c) => ({ c, at: where(c).join('/') }))
-      keyed.sort((a, b) => collator.compare(a.at, b.at) || collator.compare(a.c.name, b.c.name))
-      const sorted = keyed.map((k) => k.c)
+      const byPlace = new Map<string, CredentialView[]>()
+      for (const c of creds) {
+        const at = where(c).join('/')
+        const group = byPlace.get(at)
+        if (group) group.push(c)
+        else byPlace.set(at, [c])
+      }
+      const sorted = [...byPlace.keys()].sort(collator.compare).flatMap((at) => byPlace.get(at) ?? [])
       if (opts.json) {
         // Row by row, in chunks: no second 10,000-element array of plain objects and one huge string.
         let chunk = '['

@@ -28,6 +28,15 @@ export class EnvironmentsModule {
       .map((e) => ({ ...e }))
   }
 
+  /** Every app's and environment's name by id (outside the Trash), for printing addresses: no counts. */
+  addressNames(): { apps: Map<string, string>; envs: Map<string, string> } {
+    const s = this.kernel.session()
+    return {
+      apps: new Map([...s.apps.values()].map((a) => [a.id, a.name])),
+      envs: new Map([...s.envs.values()].map((e) => [e.id, e.name])),
+    }
+  }
+
   /** One environment (a copy); NOT_FOUND otherwise. */
   environment(id: string): Environment {
     return { ...getEnv(this.kernel.session(), id) }
