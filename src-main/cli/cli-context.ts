@@ -131,14 +131,17 @@ export class CliContext {
     return a
   }
 
-  /** Opens and unlocks the vault. */
-  async unlocked(): Promise<KeyshelfCore> {
+  /**
+   * Opens and unlocks the vault. `readAhead`: the command lists or searches every key next (its rows are
+   * read while the KDF runs).
+   */
+  async unlocked(opts: { readAhead?: boolean } = {}): Promise<KeyshelfCore> {
     if (this.shared) return this.shared
     const core = this.core()
     // No status() here: it counts due keys (a pass over every row) that unlock counts again.
     if (!existsSync(this.global.vault)) throw this.noVault()
     try {
-      await core.unlock({ password: await this.password() })
+      await core.unlock({ password: await this.password() }, opts)
     } catch (err) {
       if (err instanceof KeyshelfError && err.code === 'NO_VAULT') throw this.noVault()
       throw err

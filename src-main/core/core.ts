@@ -218,8 +218,9 @@ export class KeyshelfCore implements VaultService {
   async create(input: ParsedInput<'create'>): Promise<VaultStatus> {
     return this.session.create(input)
   }
-  async unlock(input: ParsedInput<'unlock'>): Promise<VaultStatus> {
-    return this.session.unlock(input)
+  /** `readAhead`: every credential is loaded next (see VaultKernel.unlock); a speed hint, never a change. */
+  async unlock(input: ParsedInput<'unlock'>, opts: { readAhead?: boolean } = {}): Promise<VaultStatus> {
+    return this.session.unlock(input, opts)
   }
   /** Unlocks with the vault's data key (quick unlock). */
   async unlockWithDataKey(key: Buffer): Promise<VaultStatus> {

@@ -74,3 +74,26 @@ export async function seedAppEnv(
   })
   return { appId: app.id, envId: env.id }
 }
+
+/**
+ * A closed vault with `count` one-field keys ("Key i", env var KEY_i, secret `sk_live_value_i_abcdef`) in
+ * app Shop › Prod, for tests that reopen it.
+ */
+export async function closedVaultWithKeys(
+  count: number,
+): Promise<{ path: string; appId: string; envId: string; ids: string[]; cleanup: () => Promise<void> }> {
+  const v = await newVault()
+  const { appId, envId } = await seedAppEnv(v.svc, 'Shop', 'Prod')
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const c = await v.svc.createCredential(
+      credentialInput(envId, {
+        name: `Key ${i}`,
+        fields: [{ label: 'Secret', envVar: `KEY_${i}`, kind: 'secret', value: `sk_live_value_${i}_abcdef` }],
+      }),
+    )
+    ids.push(c.id)
+  }
+  await v.svc.close()
+  return { path: v.path, appId, envId, ids, cleanup: v.cleanup }
+}

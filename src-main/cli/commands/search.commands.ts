@@ -17,7 +17,7 @@ export const searchCommands: CliCommand[] = [
       const limit = limitText === undefined ? 10_000 : Number(limitText)
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
         throw new UsageError('--limit takes a whole number from 1 to 10000.')
-      const core = await ctx.unlocked()
+      const core = await ctx.unlocked({ readAhead: true })
       const hits = (await core.search({ query: words.join(' '), limit })).filter((h) => h.kind === 'field')
       const names = await nameMaps(core)
       const rows = hits.map((h) => {

@@ -450,7 +450,8 @@ export const vaultCommands: CliCommand[] = [
     options: { status: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [0, 2],
     async run(ctx, opts, [appName, envName]) {
-      const core = await ctx.unlocked()
+      // Without APP, every key is loaded: read their rows while the KDF runs.
+      const core = await ctx.unlocked({ readAhead: !appName })
       const status = str(opts.status)
       const statuses: RotationStatus[] = ['ok', 'due-soon', 'overdue', 'expired', 'revoked']
       if (status !== undefined && !statuses.includes(status as RotationStatus)) {

@@ -40,8 +40,8 @@ export class SessionModule {
   }
 
   /** Unlocks with the master password. */
-  async unlock(input: ParsedInput<'unlock'>): Promise<VaultStatus> {
-    await this.kernel.unlock(input.password)
+  async unlock(input: ParsedInput<'unlock'>, opts: { readAhead?: boolean } = {}): Promise<VaultStatus> {
+    await this.kernel.unlock(input.password, opts)
     return this.status()
   }
 

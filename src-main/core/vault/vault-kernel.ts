@@ -15,6 +15,7 @@ import { silentLogger } from '../logger'
 import type { Clock, SecretClipboard, Settings } from '../platform-ports'
 import { MemoryClipboard, MemorySettings } from '../platform-ports'
 import { CredentialCache } from './credential-cache'
+import { readCredentialsAhead, totalChanges } from './credential-read-ahead'
 import {
   buildHeader,
   hasHeader,
@@ -192,16 +193,25 @@ export class VaultKernel {
     )
   }
 
-  /** Opens a session with the master password (WRONG_PASSWORD if it does not open the header). */
-  async unlock(password: string): Promise<void> {
+  /**
+   * Opens a session with the master password (WRONG_PASSWORD if it does not open the header). `readAhead`:
+   * the caller will load every credential next (the CLI's `key list`, `search`): their rows are read while
+   * Argon2id runs (credential-read-ahead.ts).
+   */
+  async unlock(password: string, opts: { readAhead?: boolean } = {}): Promise<void> {
     if (!this.exists()) throw new KeyshelfError('NO_VAULT', 'There is no vault yet. Create one first.')
-    const header = readHeader(this.database())
+    const db = this.database()
+    const header = readHeader(db)
     // A wrong password leaves an open session open: check first, then replace the session.
-    const dataKey = await unlockHeader(header, password)
+    const derived = unlockHeader(header, password)
+    const ahead = opts.readAhead ? readCredentialsAhead(db) : null
+    const dataKey = await derived
     if (this.current) this.lock()
     const s = this.startSession(header, dataKey)
     this.write(s, () => this.audit(s, 'unlock', null, {}))
+    const before = ahead ? totalChanges(db) : 0
     for (const hook of this.unlockHooks) hook()
+    if (ahead && this.current === s) s.repo.adoptReadAhead(ahead, totalChanges(db) !== before)
   }
 
   /**

@@ -15,7 +15,8 @@ import { AuthenticationFailedError, open, seal } from '../crypto/aead'
 import type { SessionKeys } from '../crypto/subkeys'
 import { fingerprint } from '../crypto/subkeys'
 import { VaultCorruptError } from '../errors'
-import { readSnapshot, stampOf, writeSnapshot } from './overview-snapshot'
+import { stampRows, totalChanges, type CredentialReadAhead } from './credential-read-ahead'
+import { readSnapshot, writeSnapshot } from './overview-snapshot'
 import { metaAad, rowAad, type SealedMetaKey, type SealedTable } from './row-binding'
 
 /** Decrypted per-field metadata, kept in the credential's encrypted overview. */
@@ -94,7 +95,8 @@ export interface VersionRecord {
   fields: FieldMeta[]
 }
 
-interface RawCredentialRow {
+/** A credentials row as SQLite returns it. */
+export interface RawCredentialRow {
   id: string
   environment_id: string
   status: CredentialStatus
@@ -349,17 +351,34 @@ export class VaultRepository {
     }
   }
 
+  private readAhead: { ahead: CredentialReadAhead; totalChanges: number } | null = null
+
+  /**
+   * Keeps rows read before unlock finished (credential-read-ahead.ts) for the next full load; taken only if
+   * nothing was written since they were read, and used only while that still holds.
+   */
+  adoptReadAhead(ahead: CredentialReadAhead, changesSinceRead: boolean): void {
+    this.readAhead = changesSinceRead ? null : { ahead, totalChanges: totalChanges(this.db) }
+  }
+
+  private takeReadAhead(): CredentialReadAhead | null {
+    const r = this.readAhead
+    this.readAhead = null
+    if (!r) return null
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number
+    return dataVersion === r.ahead.dataVersion && totalChanges(this.db) === r.totalChanges ? r.ahead : null
+  }
+
   /** Every credential outside the Trash, decrypted. */
   loadCredentials(): CredentialRecord[] {
-    const rows = this.stmt(
-      `SELECT * FROM credentials ${liveCredentialsWhere(this.db)}`,
-    ).all() as RawCredentialRow[]
+    const ahead = this.takeReadAhead()
+    const rows =
+      ahead?.rows ??
+      (this.stmt(`SELECT * FROM credentials ${liveCredentialsWhere(this.db)}`).all() as RawCredentialRow[])
     // One sealed snapshot of every overview, used only while it matches these rows exactly
     // (overview-snapshot.ts); otherwise every row is opened and its binding checked, and a new snapshot is
     // stored for the next load.
-    const stamp = stampOf(
-      rows.map((r) => ({ id: r.id, aad: rowAad('credentials', r.id, 'enc', r), enc: r.enc })),
-    )
+    const stamp = ahead?.stamp ?? stampRows(rows)
     const snapshot = readSnapshot<CredentialOverview>(this.db, this.keys.enc, stamp)
     if (snapshot && rows.every((r) => snapshot.has(r.id))) {
       return rows.map((r) => ({ ...VaultRepository.rowOf(r), overview: snapshot.get(r.id)! }))

@@ -8,7 +8,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCore, type KeyshelfCore } from '../../../src-main/core/core'
 import { VaultRepository } from '../../../src-main/core/vault/vault.repository'
-import { credentialInput, newVault, seedAppEnv, TEST_PASSWORD } from '../../helpers/vault.helper'
+import { closedVaultWithKeys, TEST_PASSWORD } from '../../helpers/vault.helper'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -18,21 +18,9 @@ afterEach(async () => {
 
 /** A closed vault with 30 keys in one environment. */
 async function vault() {
-  const v = await newVault()
+  const v = await closedVaultWithKeys(30)
   cleanups.push(v.cleanup)
-  const { envId } = await seedAppEnv(v.svc, 'Shop', 'Prod')
-  const ids: string[] = []
-  for (let i = 0; i < 30; i++) {
-    const c = await v.svc.createCredential(
-      credentialInput(envId, {
-        name: `Key ${i}`,
-        fields: [{ label: 'Secret', envVar: `KEY_${i}`, kind: 'secret', value: `sk_live_value_${i}_abcdef` }],
-      }),
-    )
-    ids.push(c.id)
-  }
-  await v.svc.close()
-  return { ...v, envId, ids }
+  return v
 }
 
 async function opened(path: string): Promise<KeyshelfCore> {
