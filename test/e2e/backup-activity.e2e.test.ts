@@ -29,12 +29,9 @@ import {
   serveStatic,
   type AppPage,
   type Vault,
+  WINDOW_SIZES,
 } from './harness'
 
-const SIZES = [
-  { width: 900, height: 600 },
-  { width: 1280, height: 800 },
-] as const
 const SECRET = 'sk_live_backup_0123456789abcdef'
 
 let browser: Browser
@@ -90,7 +87,7 @@ async function expectNoAxe(app: AppPage, where: string) {
 
 describe('Settings › Backup', () => {
   it('backs up through main’s save dialog, shows the verified result and the last backup; the copy opens', async () => {
-    for (const [i, size] of SIZES.entries()) {
+    for (const [i, size] of WINDOW_SIZES.entries()) {
       const app = await openApp(browser, server.url, vault, { viewport: size })
       try {
         const { page } = app
@@ -138,7 +135,7 @@ describe('Settings › Backup', () => {
 
 describe("a key's activity", () => {
   it('lists the reveal and the copy just made, newest first, never the value', async () => {
-    for (const size of SIZES) {
+    for (const size of WINDOW_SIZES) {
       const app = await openApp(browser, server.url, vault, { viewport: size })
       try {
         const { page } = app
@@ -178,7 +175,7 @@ describe("a key's activity", () => {
     const id = (await vault.core.listCredentials({})).find((c) => c.name === 'Database URL')?.id ?? ''
     db.prepare('DELETE FROM audit WHERE credential_id = ?').run(id)
     db.close()
-    const app = await openApp(browser, server.url, vault, { viewport: SIZES[0] })
+    const app = await openApp(browser, server.url, vault, { viewport: WINDOW_SIZES[0] })
     try {
       const { page } = app
       await page.getByRole('button', { name: 'Shop' }).first().click()

@@ -22,6 +22,7 @@ import {
   textContrast,
   type AppPage,
   type Vault,
+  WINDOW_SIZES,
 } from './harness'
 import { seedLayout, type LayoutIds } from './layout-seed'
 
@@ -29,12 +30,6 @@ let browser: Browser
 let server: { url: string; close: () => Promise<void> }
 let vault: Vault
 let ids: LayoutIds
-
-const SIZES = [
-  { width: 900, height: 600 },
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const
 
 type Box = { left: number; right: number; top: number; bottom: number; width: number; height: number }
 
@@ -66,7 +61,7 @@ afterAll(async () => {
   await vault?.cleanup()
 })
 
-for (const size of SIZES) {
+for (const size of WINDOW_SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
     const tag = `${size.width}x${size.height}-${scheme}`
     const narrow = size.width < 1100

@@ -25,14 +25,9 @@ import {
   serveStatic,
   type AppPage,
   type Vault,
+  WINDOW_SIZES,
 } from './harness'
 import { seedLayout } from './layout-seed'
-
-const SIZES = [
-  { width: 900, height: 600 },
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const
 
 const KEY_LIKE = 'sk_live_51Hq2LmN4xY8Zb3Vc1Qe5Rt9W'
 const PASSWORD_VALUE = 'correct horse! battery 42'
@@ -76,7 +71,7 @@ afterAll(async () => {
 const computed = (page: Page, selector: string, prop: string) =>
   inPage<string>(page, `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).${prop}`)
 
-for (const size of SIZES) {
+for (const size of WINDOW_SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
     const tag = `${size.width}x${size.height}-${scheme}`
     describe(`polish at ${tag}`, () => {

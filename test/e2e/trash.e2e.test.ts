@@ -23,14 +23,10 @@ import {
   serveStatic,
   type AppPage,
   type Vault,
+  WINDOW_SIZES,
 } from './harness'
 
 const DAY = 86_400_000
-const SIZES = [
-  { width: 900, height: 600 },
-  { width: 1280, height: 800 },
-  { width: 1920, height: 1080 },
-] as const
 
 let browser: Browser
 let server: { url: string; close: () => Promise<void> }
@@ -78,7 +74,7 @@ async function seed(v: Vault) {
   return { shop, prod, staging, blog }
 }
 
-for (const size of SIZES) {
+for (const size of WINDOW_SIZES) {
   for (const scheme of ['light', 'dark'] as const) {
     const tag = `${size.width}x${size.height}-${scheme}`
     describe(`the Trash at ${tag}`, () => {
