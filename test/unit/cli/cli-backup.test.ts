@@ -93,5 +93,15 @@ describe('audit', () => {
     expect(JSON.stringify(entries)).not.toContain('Other')
     const future = await v.ok(['audit', '--since', daysAhead(2)])
     expect(future.err).toMatch(/No activity matches/)
+    // Only the events asked for: every command's unlock is left out here; each entry says it came from the CLI.
+    const reads = JSON.parse((await v.ok(['audit', '--event', 'reveal,copy', '--json'])).out) as {
+      event: string
+      details: Record<string, unknown>
+    }[]
+    expect(reads.map((e) => e.event)).toEqual(['reveal'])
+    expect(reads[0]?.details.origin).toBe('cli')
+    const bad = await v.ks(['audit', '--event', 'reveal,peek'])
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/--event takes one or more of create, unlock, reveal.*; not peek\./)
   }, 120_000)
 })
