@@ -6,7 +6,7 @@ import { rotationInfo } from '../rotation/rotation-status'
 import type { Session, VaultKernel } from '../vault/vault-kernel'
 import type { CredentialRecord, FieldMeta } from '../vault/vault.repository'
 import { readCurrentValues, snapshotVersion } from './history.module'
-import { credentialView, getCred, getEnv, stripUndefined } from './overview-lookups'
+import { credentialView, getCred, getEnv, stripUndefined, viewContext } from './overview-lookups'
 
 /** The default locale's collation, built once: `localeCompare` builds one per call (10,000 keys). */
 const byName = new Intl.Collator()
@@ -24,9 +24,7 @@ export class CredentialsModule {
   listCredentials(input: ParsedInput<'listCredentials'>): CredentialView[] {
     const s = this.kernel.session()
     const out: CredentialView[] = []
-    const now = this.kernel.clock()
-    const warn = this.kernel.settings.get().warnDays
-    const overlaps = s.repo.overlapsAfter(now)
+    const ctx = viewContext(this.kernel, s)
     // Decrypt in bulk (one statement), not one query per row: listing 10,000 keys is the CLI's hot path.
     // Only what is asked for: an app's keys decrypt that app's environments, not the whole vault (the
     // window's first key row after unlock waited for all 10,000 overviews).
@@ -39,9 +37,9 @@ export class CredentialsModule {
     for (const row of s.creds.plainRows()) {
       if (input.environmentId && row.environmentId !== input.environmentId) continue
       if (input.appId && s.envs.get(row.environmentId)?.appId !== input.appId) continue
-      if (input.status && rotationInfo(row, now, warn).status !== input.status) continue
+      if (input.status && rotationInfo(row, ctx.now, ctx.warnDays).status !== input.status) continue
       const c = s.creds.get(row.id)
-      if (c) out.push(credentialView(this.kernel, s, c, overlaps))
+      if (c) out.push(credentialView(this.kernel, s, c, ctx))
     }
     return out.sort((a, b) => byName.compare(a.name, b.name) || a.createdAt - b.createdAt)
   }
@@ -73,7 +71,8 @@ export class CredentialsModule {
   credentialsInEnvironment(environmentId: string): CredentialView[] {
     const s = this.kernel.session()
     getEnv(s, environmentId)
-    return s.creds.inEnvironment(environmentId).map((c) => credentialView(this.kernel, s, c))
+    const ctx = viewContext(this.kernel, s)
+    return s.creds.inEnvironment(environmentId).map((c) => credentialView(this.kernel, s, c, ctx))
   }
 
   /** Creates a credential with its fields and values. Synchronous, so usable inside a transaction. */

@@ -68,19 +68,33 @@ export function checkPathName(kind: string, name: string): void {
     throw new InvalidInputError(`${kind} names cannot contain "/" (it separates APP/ENV/KEY).`)
 }
 
+/** What every view of one batch shares: the time, the warning window and the running overlap windows. */
+export interface ViewContext {
+  now: number
+  warnDays: number
+  /** Credential id → end of its running overlap window (`s.repo.overlapsAfter(now)`). */
+  overlaps: Map<string, number>
+}
+
+/** The context for views made now (one query for the overlap windows). */
+export function viewContext(kernel: VaultKernel, s: Session): ViewContext {
+  const now = kernel.clock()
+  return { now, warnDays: kernel.settings.get().warnDays, overlaps: s.repo.overlapsAfter(now) }
+}
+
 /**
  * The contract view of a credential: masked values only, rotation status as of now, and the end of a running
- * overlap window. Pass `overlaps` (from `s.repo.overlapsAfter`) when viewing many credentials at once.
+ * overlap window. Pass one {@link viewContext} when viewing many credentials at once.
  */
 export function credentialView(
   kernel: VaultKernel,
   s: Session,
   c: CredentialRecord,
-  overlaps?: Map<string, number>,
+  ctx: ViewContext = viewContext(kernel, s),
 ): CredentialView {
   const env = s.envs.get(c.environmentId)
   const o = c.overview
-  const overlapUntil = (overlaps ?? s.repo.overlapsAfter(kernel.clock())).get(c.id) ?? null
+  const overlapUntil = ctx.overlaps.get(c.id) ?? null
   return {
     id: c.id,
     environmentId: c.environmentId,
@@ -101,7 +115,7 @@ export function credentialView(
     rotationIntervalDays: c.rotationIntervalDays,
     rotationState: c.rotationState,
     fields: o.fields.map((f) => ({ ...f, masked: { ...f.masked } })),
-    rotation: rotationInfo(c, kernel.clock(), kernel.settings.get().warnDays),
+    rotation: rotationInfo(c, ctx.now, ctx.warnDays),
     overlapUntil,
   }
 }
