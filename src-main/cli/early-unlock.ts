@@ -25,6 +25,7 @@ const NO_UNLOCK = new Set([
   'init',
   'completion',
   'lock',
+  'backup',
   'restore',
 ])
 
@@ -32,6 +33,7 @@ export async function startEarlyUnlock(argv: string[], io: CliIo): Promise<void>
   try {
     const g = parseGlobalArgs(argv, io.env)
     if (g.error || g.args.length === 0 || NO_UNLOCK.has(g.args[0] ?? '')) return
+    if (g.args[0] === 'due' && g.args.includes('--counts')) return // counted without the password
     const password =
       io.env.KEYSHELF_PASSWORD || (g.passwordStdin ? (await stdinParts(io, true)).password : null)
     if (!password) return

@@ -3,6 +3,7 @@
  * loaded for that); otherwise the master-password derivation starts (early-unlock.ts) and the full CLI
  * loads while it runs.
  */
+import { dropEarlyDerivation, earlyDerivationPending } from '../core/crypto/kdf'
 import { tryAgent } from './agent/agent-client'
 import { startEarlyUnlock } from './early-unlock'
 
@@ -35,4 +36,13 @@ if (viaAgent !== null) {
     process.kill(process.pid, signal)
   }
   process.exitCode = code
+  if (earlyDerivationPending()) {
+    // The command needed no password after all (KEYSHELF_PASSWORD was set for `due --counts`, a typo…):
+    // exit once the output is written instead of waiting for Argon2id to finish on the thread pool.
+    dropEarlyDerivation()
+    await new Promise<void>((resolve) =>
+      process.stdout.write('', () => process.stderr.write('', () => resolve())),
+    )
+    process.exit(code)
+  }
 }

@@ -108,6 +108,11 @@ export function startEarlyDerivation(password: string, salt: Uint8Array, params:
   early = { password, salt: Buffer.from(salt), params: paramsKey(params), key }
 }
 
+/** True while a derivation started early has not been taken over (see {@link startEarlyDerivation}). */
+export function earlyDerivationPending(): boolean {
+  return early !== null
+}
+
 /** Forgets a derivation nobody took (its key is wiped when it arrives). */
 export function dropEarlyDerivation(): void {
   const e = early

@@ -475,6 +475,14 @@ describe('due', () => {
     expect(plain.out).toMatch(/^1 overdue, 1 expired, 0 due soon/)
     // Read without the key: the CLI says the counts are not verified yet.
     expect(plain.err).toMatch(/^Counts read before unlock; verified when you unlock/m)
+    // With KEYSHELF_PASSWORD set (the harness sets it), the same counts: no early Argon2 start for them.
+    const withPassword = await v.ks(['due', '--counts', '--json'])
+    expectCode(withPassword, 2)
+    expect(JSON.parse(withPassword.out)).toMatchObject({ overdue: 1, expired: 1, verified: false })
+    // A mistyped command after the early start: the whole message, then exit 1 (not a cut-off output).
+    const typo = await v.ks(['due-counts'])
+    expectCode(typo, 1)
+    expect(typo.err).toMatch(/^keyshelf: unknown command "due-counts"\. .+\n$/)
     expectCode(await v.ks(['due', '--within', 'soon']), 1)
   }, 120_000)
 })
