@@ -205,7 +205,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await input.waitFor({ state: 'detached' })
       const selected = page.locator('[data-testid="key-row"][aria-selected="true"]')
       await expect(selected.textContent()).resolves.toContain('NOVU_WEBHOOK_SECRET')
-      await expect(page.evaluate('document.activeElement?.dataset.testid')).resolves.toBe('key-row')
+      // Focus moves to the row once the palette has closed (polled: it is handed back after the close).
+      await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe('key-row')
       expect(ids.novu).toBeTruthy()
     })
   })
