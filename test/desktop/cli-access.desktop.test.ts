@@ -81,6 +81,15 @@ describe('the desktop app serves the CLI (Settings › CLI access)', () => {
     expect(on).toEqual({ code: 0, out: SECRET, err: '' })
     const listed = await keyshelf(vault, ['key', 'list', '--json'])
     expect(JSON.parse(listed.out)).toHaveLength(1)
+    // The built main audits the window's actions as the app's and what it serves the CLI as the CLI's.
+    const creds = await api<{ id: string; name: string }[]>(page, 'listCredentials', {})
+    const activity = await api<{ event: string; details: { origin?: string } }[]>(page, 'keyActivity', {
+      credentialId: creds[0]!.id,
+    })
+    expect(activity.map((e) => [e.event, e.details.origin])).toEqual([
+      ['reveal', 'cli'],
+      ['edit', 'app'],
+    ])
 
     // The window locks: the app stops serving at once and the CLI falls back to the password.
     await api(page, 'lock')

@@ -142,6 +142,22 @@ describe('the overview snapshot', () => {
     expect(waited).toBeLessThan(4000)
   })
 
+  it('a full disk answers the listing, stores no snapshot and leaves the vault as it was', async () => {
+    const v = await vault()
+    const svc = await opened(v.path)
+    // SQLite's own limit on this connection: the 5 kB+ snapshot row no longer fits (SQLITE_FULL).
+    const db = (svc.repository() as unknown as { db: BetterSqlite3.Database }).db
+    const pages = db.pragma('page_count', { simple: true }) as number
+    db.pragma(`max_page_count = ${pages}`)
+    const found = await labels(svc, 'key')
+    expect(found.length).toBeGreaterThanOrEqual(30)
+    expect(snapshotRow(v.path)).toBeUndefined()
+    // The connection still writes what fits, and the vault opens as before.
+    await svc.close()
+    const again = await opened(v.path)
+    expect(await labels(again, 'key')).toEqual(found)
+  })
+
   it('rekey drops the snapshot sealed with the old key; the next full load rebuilds it under the new one', async () => {
     const v = await vault()
     const svc = await opened(v.path)
